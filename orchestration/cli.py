@@ -1,0 +1,283 @@
+"""The `xla` command: demo, run and generate.
+
+Exit codes of `xla run`: 0 published (or already up to date); 3 the quality gate
+blocked publication (nothing published was changed); 2 bad usage or configuration;
+1 anything else. Every failure ends in one line that says what and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from orchestration.config import ConfigError, Settings, settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+DEMO_SCALE, DEMO_MONTHS, DEMO_SEED = 1.0, 1, 42
+DEMO_START = date(2026, 1, 1)
+
+log = logging.getLogger("xla")
+
+
+class RunLocked(ConfigError):
+    """Another `xla run` holds the data folder."""
+
+
+def _configure_output() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    os.environ.setdefault("DAGSTER_DBT_PARSE_PROJECT_ON_LOAD", "0")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    warnings.filterwarnings("ignore")
+    # Dagster and dbt narrate every step; the command prints its own progress instead.
+    for name in ("dagster", "dagster_dbt"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@contextmanager
+def run_lock(current: Settings) -> Iterator[None]:
+    """One run at a time per data folder; a second one is refused, harming nothing."""
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    path = current.data_dir / ".xla-run.lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunLocked(
+                f"another xla run is using {current.data_dir} (pid {holder}); "
+                "try again when it ends"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _parse_as_of(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--as-of {value!r} is not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None:
+        raise ConfigError(f"--as-of {value!r} needs a UTC offset, e.g. {value}+00:00")
+    return parsed.isoformat()
+
+
+def _run_job(current: Settings, as_of: str) -> int:
+    """Launch the Dagster job in this process and turn its outcome into an exit code."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.jobs import JOB_NAME
+    from orchestration.publish.assets import GATE_BLOCKED_EXIT, PUBLISHED_KEY
+    from orchestration.quality import results
+
+    job = defs.resolve_job_def(JOB_NAME)
+    instance = (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
+    run_config = {
+        "resources": {"xla": {"config": {"as_of": as_of, "quiet_dbt": True}}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    run_id = result.run_id
+    if result.success:
+        published = [
+            m
+            for m in result.asset_materializations_for_node("published_warehouse")
+            if m.asset_key == PUBLISHED_KEY
+        ]
+        meta = published[0].metadata if published else {}
+        if meta.get("published") and meta["published"].value:
+            _print_tables(current)
+        return EXIT_OK
+    failures = [e for e in result.all_events if e.is_step_failure]
+    blocked = any(
+        (e.step_failure_data.user_failure_data is not None)
+        and (m := e.step_failure_data.user_failure_data.metadata.get("exit_code")) is not None
+        and m.value == GATE_BLOCKED_EXIT
+        for e in failures
+    ) or any(r.blocks for r in results.for_run(current, run_id))
+    for event in failures:
+        message = _root_message(event.step_failure_data.error)
+        log.error(f"{event.step_key} failed: {message}")
+    if blocked:
+        log.error(
+            f"Not published: the quality gate blocked run {run_id}; "
+            f"{current.published_db} is unchanged"
+        )
+        return EXIT_BLOCKED
+    return EXIT_ERROR
+
+
+def _root_message(error: object) -> str:
+    """The innermost cause of a step failure, as one line."""
+    if error is None:
+        return "failed"
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    text = " ".join(str(getattr(error, "message", error)).split())
+    return text[:500]
+
+
+def _print_tables(current: Settings) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(current.published_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_name, estimated_size from duckdb_tables() order by table_name"
+        ).fetchall()
+    finally:
+        con.close()
+    log.info(f"Published warehouse: {current.published_db}")
+    for name, size in rows:
+        log.info(f"  {name:32} {size:>10} rows")
+
+
+def command_run(as_of_text: str | None) -> int:
+    """`xla run`: ingest, build, audit and publish."""
+    from orchestration.jobs import has_work
+
+    current = settings()
+    as_of = _parse_as_of(as_of_text)
+    current.ensure_dirs()
+    with run_lock(current):
+        started = time.monotonic()
+        if not as_of:
+            work, why = has_work()
+            if not work:
+                log.info(f"Nothing to do: {why} ({current.published_db})")
+                return EXIT_OK
+        log.info(f"Running XLA Warehouse on {current.data_dir} (seeds: {current.seeds_dir})")
+        code = _run_job(current, as_of)
+        log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
+        return code
+
+
+def command_demo(scale: float, months: int, seed: int) -> int:
+    """`xla demo`: write the demo landing zone if nothing has landed yet, then run."""
+    from orchestration.generate import generate
+    from orchestration.ingest import ledger
+
+    current = settings()
+    current.ensure_dirs()
+    landed = any(p.is_file() and not p.name.startswith(".") for p in current.landing_dir.iterdir())
+    if not landed and not ledger.load(current):
+        log.info(f"Writing the demo landing zone into {current.landing_dir}")
+        summary = generate(
+            current.landing_dir,
+            scale=scale,
+            months=months,
+            seed=seed,
+            start=DEMO_START,
+            answer_key_path=current.data_dir / "demo_answer_key.json",
+            progress=log.info,
+        )
+        log.info(
+            f"  {len(summary.files)} files: "
+            + ", ".join(f"{n} {name}" for name, n in sorted(summary.rows.items()))
+        )
+    return command_run(None)
+
+
+def command_generate(args: argparse.Namespace) -> int:
+    """`xla generate`: synthetic extracts, matching reference CSVs and an answer key."""
+    from orchestration.generate import generate
+
+    out = Path(args.out).resolve()
+    start = date.fromisoformat(args.start)
+    summary = generate(
+        out / "landing",
+        scale=args.scale,
+        months=args.months,
+        seed=args.seed,
+        start=start,
+        seeds_dir=out / "seeds",
+        answer_key_path=out / "answer_key.json",
+        progress=log.info,
+    )
+    log.info(f"Wrote {len(summary.files)} landing files to {out / 'landing'}")
+    for name, n in sorted(summary.rows.items()):
+        log.info(f"  {name:14} {n:>9} rows")
+    log.info(f"Reference data in {out / 'seeds'}; answer key {out / 'answer_key.json'}")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xla",
+        description="XLA Warehouse: SLA, KPI and XLA facts an MSP can stake a contract on.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="ingest new landing files, build, audit and publish")
+    run.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601 with offset)")
+    demo = sub.add_parser("demo", help="write a demo landing zone if none exists, then run")
+    demo.add_argument("--scale", type=float, default=DEMO_SCALE)
+    demo.add_argument("--months", type=int, default=DEMO_MONTHS)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    gen = sub.add_parser("generate", help="write synthetic extracts and reference data")
+    gen.add_argument("--scale", type=float, default=1.0, help="1 = ~2,500 tickets a month")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--months", type=int, default=1)
+    gen.add_argument("--start", default=DEMO_START.isoformat(), help="first day (YYYY-MM-DD)")
+    gen.add_argument("--out", required=True, help="folder for landing/, seeds/ and answer_key.json")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `xla` console script."""
+    _configure_output()
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    try:
+        if args.command == "run":
+            return command_run(args.as_of)
+        if args.command == "demo":
+            return command_demo(args.scale, args.months, args.seed)
+        if args.scale <= 0 or args.months <= 0:
+            raise ConfigError("--scale and --months must be positive")
+        return command_generate(args)
+    except ConfigError as exc:
+        log.error(f"xla: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        log.error("xla: interrupted")
+        return EXIT_ERROR
+    except Exception as exc:  # the last line of defence: one line, never a bare traceback
+        log.error(f"xla: {type(exc).__name__}: {exc}")
+        if os.environ.get("XLA_DEBUG"):
+            raise
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

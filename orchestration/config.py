@@ -1,0 +1,123 @@
+"""Where everything lives: one data folder, one seeds folder, one dbt project.
+
+`XLA_DATA_DIR` (default `./data`) holds `landing/`, `archive/`, `lake/`, `build/`,
+`published/` and `audit/`. `XLA_SEEDS_DIR` (default: the repo's `seeds/`) holds the
+MSP's reference data. Both are resolved to absolute paths and exported back into the
+environment, so that Dagster and dbt's `profiles.yml` always read the same folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+class ConfigError(Exception):
+    """Bad usage or configuration; the CLI exits 2 with the message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved folders of one XLA Warehouse installation."""
+
+    data_dir: Path
+    seeds_dir: Path
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.data_dir / "build"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
+
+    @property
+    def build_db(self) -> Path:
+        """The private DuckDB file dbt builds into."""
+        return self.build_dir / "warehouse.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """The DuckDB file BI tools open read-only; replaced only whole."""
+        return self.published_dir / "warehouse.duckdb"
+
+    def ensure_dirs(self) -> None:
+        """Create the data folder's layout (idempotent)."""
+        for path in (
+            self.landing_dir,
+            self.archive_dir,
+            self.lake_dir,
+            self.build_dir,
+            self.published_dir,
+            self.audit_dir,
+        ):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+STAGED_SEEDS_DIR = DBT_PROJECT_DIR / ".staged_seeds"
+
+
+def dbt_seed_path(seeds_dir: Path) -> str:
+    """The seeds folder as dbt must see it: a path relative to the dbt project.
+
+    dbt writes each seed's compiled SQL to `target/run/<project>/<seed path>`; with an
+    absolute seed path that is the CSV itself, which would be overwritten. The repo's
+    `seeds/` is `../seeds` (its compiled copy lands harmlessly in `target/run/seeds/`);
+    any other folder is staged, by content, under `dbt_project/.staged_seeds/`.
+    """
+    if seeds_dir == DEFAULT_SEEDS_DIR.resolve():
+        return "../seeds"
+    files = sorted(seeds_dir.glob("*.csv"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    staged = STAGED_SEEDS_DIR / digest.hexdigest()[:16]
+    if not staged.exists():
+        tmp = STAGED_SEEDS_DIR / f".{staged.name}.{os.getpid()}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for path in files:
+            shutil.copyfile(path, tmp / path.name)
+        try:
+            tmp.rename(staged)
+        except OSError:  # staged concurrently by another process: same content
+            shutil.rmtree(tmp, ignore_errors=True)
+    return str(staged.relative_to(DBT_PROJECT_DIR))
+
+
+def settings() -> Settings:
+    """Read the settings from the environment and export the resolved paths back into it."""
+    data_dir = Path(os.environ.get("XLA_DATA_DIR") or "data").expanduser().resolve()
+    seeds_dir = Path(os.environ.get("XLA_SEEDS_DIR") or DEFAULT_SEEDS_DIR).expanduser().resolve()
+    if not seeds_dir.is_dir():
+        raise ConfigError(f"XLA_SEEDS_DIR {seeds_dir} is not a folder")
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"XLA_DATA_DIR {data_dir} exists and is not a folder")
+    os.environ["XLA_DATA_DIR"] = str(data_dir)
+    os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
+    os.environ["XLA_DBT_SEEDS"] = dbt_seed_path(seeds_dir)
+    return Settings(data_dir=data_dir, seeds_dir=seeds_dir)

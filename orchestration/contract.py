@@ -1,0 +1,220 @@
+"""The extracts of CONTRACT §2 and the reference files of §3, as data.
+
+The ingest validator, the generator and the tests all read the shapes from here, so
+there is one definition of what a valid row is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "timestamp", "date", "number", "integer", "enum"]
+
+STATUSES = (
+    "New",
+    "In Progress",
+    "Waiting Customer",
+    "Waiting Vendor",
+    "Scheduled",
+    "Resolved",
+    "Closed",
+)
+RESOLVED_STATUSES = ("Resolved", "Closed")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+CHANNELS = ("phone", "email", "portal", "chat", "walk_in", "monitoring")
+EVENT_FIELDS = ("status", "priority", "assignee")
+BILLABLE = ("Billable", "Do Not Bill", "No Charge")
+SURVEY_TYPES = ("csat", "nps")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an extract."""
+
+    name: str
+    type: ColumnType
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One extract of the landing zone: its columns, key and versioning column."""
+
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+    version_column: str | None = None
+    description: str = ""
+    # Pairs (earlier, later) of timestamp columns where later must not precede earlier.
+    ordered: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+TICKETS = Extract(
+    name="tickets",
+    key="ticket_id",
+    version_column="updated_at",
+    description="One row per ticket version; the newest updated_at wins.",
+    columns=(
+        Column("ticket_id", "text", required=True),
+        Column("client_id", "text", required=True),
+        Column("contact_id", "text"),
+        Column("priority", "enum", required=True, allowed=PRIORITIES),
+        Column("category", "text"),
+        Column("channel", "enum", allowed=CHANNELS),
+        Column("status", "enum", required=True, allowed=STATUSES),
+        Column("assigned_engineer_id", "text"),
+        Column("subject", "text"),
+        Column("created_at", "timestamp", required=True),
+        Column("first_response_at", "timestamp"),
+        Column("resolved_at", "timestamp"),
+        Column("closed_at", "timestamp"),
+        Column("updated_at", "timestamp", required=True),
+    ),
+    ordered=(
+        ("created_at", "first_response_at"),
+        ("created_at", "resolved_at"),
+        ("created_at", "closed_at"),
+    ),
+)
+
+TICKET_EVENTS = Extract(
+    name="ticket_events",
+    key="event_id",
+    description="The status, priority and assignee audit trail of tickets.",
+    columns=(
+        Column("event_id", "text", required=True),
+        Column("ticket_id", "text", required=True),
+        Column("occurred_at", "timestamp", required=True),
+        Column("field", "enum", required=True, allowed=EVENT_FIELDS),
+        Column("old_value", "text"),
+        Column("new_value", "text"),
+        Column("actor_id", "text"),
+    ),
+)
+
+TIMESLIPS = Extract(
+    name="timeslips",
+    key="timeslip_id",
+    version_column="updated_at",
+    description="Engineer time entries as a PSA exports them.",
+    columns=(
+        Column("timeslip_id", "text", required=True),
+        Column("engineer_id", "text", required=True),
+        Column("ticket_id", "text"),
+        Column("client_id", "text"),
+        Column("work_date", "date", required=True),
+        Column("started_at", "timestamp", required=True),
+        Column("ended_at", "timestamp", required=True),
+        Column("hours_worked", "number", required=True, minimum=0, maximum=24),
+        Column("hours_billed", "number", required=True, minimum=0, maximum=24),
+        Column("billable", "enum", required=True, allowed=BILLABLE),
+        Column("work_type", "text"),
+        Column("notes", "text"),
+        Column("entered_at", "timestamp", required=True),
+        Column("updated_at", "timestamp", required=True),
+    ),
+    ordered=(("started_at", "ended_at"),),
+)
+
+SURVEYS = Extract(
+    name="surveys",
+    key="response_id",
+    description="Customer feedback: csat after a ticket, nps relationship surveys.",
+    columns=(
+        Column("response_id", "text", required=True),
+        Column("survey_type", "enum", required=True, allowed=SURVEY_TYPES),
+        Column("ticket_id", "text"),
+        Column("client_id", "text", required=True),
+        Column("contact_id", "text"),
+        Column("sent_at", "timestamp"),
+        Column("responded_at", "timestamp", required=True),
+        Column("score", "integer", required=True, minimum=0, maximum=10),
+        Column("comment", "text"),
+        Column("lost_time_minutes", "number", minimum=0, maximum=100_000),
+        Column("follow_up_at", "timestamp"),
+        Column("follow_up_by", "text"),
+        Column("follow_up_outcome", "text"),
+    ),
+    ordered=(("sent_at", "responded_at"), ("responded_at", "follow_up_at")),
+)
+
+EXTRACTS: dict[str, Extract] = {e.name: e for e in (TICKETS, TICKET_EVENTS, TIMESLIPS, SURVEYS)}
+
+# Lineage columns the ingest adds to every lake row.
+LINEAGE_COLUMNS = ("_source_file", "_source_line", "_extract_date", "_file_sha256")
+
+# landing/<extract>_<YYYYMMDD>[_<anything>].csv
+LANDING_FILE = re.compile(
+    r"^(?P<extract>" + "|".join(sorted(EXTRACTS, key=len, reverse=True)) + r")"
+    r"_(?P<date>\d{8})(?:_(?P<suffix>[^/\\]*))?\.csv$"
+)
+
+# Reference files of CONTRACT §3, with the columns the product reads.
+REFERENCE_FILES: dict[str, tuple[str, ...]] = {
+    "clients": (
+        "client_id",
+        "client_name",
+        "timezone",
+        "calendar_id",
+        "contract_tier",
+        "contract_start",
+        "contract_end",
+    ),
+    "engineers": (
+        "engineer_id",
+        "engineer_name",
+        "team",
+        "role",
+        "calendar_id",
+        "timezone",
+        "weekly_contracted_hours",
+        "billable_target_pct",
+        "start_date",
+        "end_date",
+    ),
+    "business_calendars": ("calendar_id", "weekday", "opens_at", "closes_at"),
+    "holidays": ("calendar_id", "holiday_date", "holiday_name"),
+    "engineer_leave": ("engineer_id", "leave_date", "hours"),
+    "sla_policies": (
+        "contract_tier",
+        "priority",
+        "metric",
+        "target_minutes",
+        "clock",
+        "pause_statuses",
+        "attainment_target_pct",
+    ),
+    "xla_targets": ("contract_tier", "metric", "comparator", "target", "min_responses"),
+    "timeslip_rules": (
+        "rule_id",
+        "enabled",
+        "severity",
+        "threshold",
+        "secondary_threshold",
+        "description",
+    ),
+    "timeslip_waivers": (
+        "rule_id",
+        "subject_id",
+        "decision",
+        "reviewed_by",
+        "reviewed_at",
+        "reason",
+    ),
+}

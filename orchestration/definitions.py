@@ -1,0 +1,21 @@
+"""The Dagster code location: it only assembles what each room of the package defines."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration import jobs
+from orchestration.ingest import assets as ingest
+from orchestration.publish import assets as publish
+from orchestration.quality import gate
+from orchestration.resources import XlaRun
+from orchestration.warehouse import assets as warehouse
+
+defs = dg.Definitions.merge(
+    ingest.defs,
+    warehouse.defs,
+    gate.defs,
+    publish.defs,
+    jobs.defs,
+    dg.Definitions(resources={"xla": XlaRun()}),
+)

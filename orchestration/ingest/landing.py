@@ -1,0 +1,241 @@
+"""Take every new file from the landing folder into the lake or quarantine.
+
+Good rows go to `lake/<extract>/`, rejected rows to `lake/quarantine/`, both Parquet,
+named after the file's hash so that repeating the work rewrites the same files. The
+landing file is archived with its hash and recorded in the ledger; a file whose bytes
+were already ingested is a no-op.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from orchestration.config import Settings
+from orchestration.contract import EXTRACTS, Extract
+from orchestration.ingest import ledger
+from orchestration.ingest.reader import LandingFile, classify, decode, parse, sha256_of
+from orchestration.ingest.validate import arrow_schema, to_arrow, validate
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("file_name", pa.string()),
+        pa.field("extract", pa.string()),
+        pa.field("line_number", pa.int64()),
+        pa.field("raw_line", pa.string()),
+        pa.field("reason", pa.string()),
+        pa.field("file_sha256", pa.string()),
+        pa.field("run_id", pa.string()),
+        pa.field("ingested_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+QUARANTINE_DIR = "quarantine"
+SCHEMA_FILE = "_schema.parquet"
+SAMPLE_REASONS = 3
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one landing file."""
+
+    file_name: str
+    extract: str
+    sha256: str
+    status: str  # "ingested" or "duplicate"
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_written: int = 0  # read back from the Parquet files written
+    problems: list[str] = field(default_factory=list)  # "line N: reason", the first few
+
+    def summary(self) -> str:
+        if self.status == "duplicate":
+            return f"{self.file_name}: identical to a file already ingested; nothing to do"
+        line = (
+            f"{self.file_name}: {self.rows_in} rows, {self.rows_loaded} loaded, "
+            f"{self.rows_quarantined} quarantined"
+        )
+        return line
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest over the landing folder."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    accepted: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+
+    def for_extract(self, extract: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.extract == extract and o.status == "ingested"]
+
+    @property
+    def new_files(self) -> int:
+        return sum(1 for o in self.outcomes if o.status == "ingested")
+
+
+def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
+    """Landing files in ingest order, and the names of files that are not extracts."""
+    files: list[LandingFile] = []
+    ignored: list[str] = []
+    if not settings.landing_dir.exists():
+        return files, ignored
+    for path in sorted(settings.landing_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        landing = classify(path)
+        if landing is None:
+            ignored.append(
+                f"{path.name}: not ingested: the name is not <extract>_<YYYYMMDD>[_<any>].csv "
+                f"with extract one of {', '.join(EXTRACTS)}"
+            )
+        else:
+            files.append(landing)
+    files.sort(key=lambda f: (f.extract_date, f.name))
+    return files, ignored
+
+
+def ensure_lake_layout(settings: Settings) -> None:
+    """Give every lake folder a schema-only file, so readers work before anything landed."""
+    for extract in EXTRACTS.values():
+        target = settings.lake_dir / extract.name / SCHEMA_FILE
+        if not target.exists():
+            _write_parquet(arrow_schema(extract, []).empty_table(), target)
+    target = settings.lake_dir / QUARANTINE_DIR / SCHEMA_FILE
+    if not target.exists():
+        _write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _parquet_rows(path: Path | None) -> int:
+    return pq.ParquetFile(path).metadata.num_rows if path is not None else 0
+
+
+def ingest_landing(
+    settings: Settings,
+    run_id: str,
+    reference_ids: dict[str, frozenset[str]],
+    log: Callable[[str], None] = print,
+) -> IngestReport:
+    """Ingest every new landing file; return what happened to each."""
+    settings.ensure_dirs()
+    ensure_lake_layout(settings)
+    report = IngestReport(accepted={name: [] for name in EXTRACTS})
+    files, report.ignored = pending_files(settings)
+    for message in report.ignored:
+        log(message)
+    known = set(ledger.load(settings))
+    for number, landing in enumerate(files, start=1):
+        sha = sha256_of(landing.path)
+        if sha in known:
+            outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
+            landing.path.unlink()
+        else:
+            outcome = _ingest_file(settings, landing, sha, run_id, reference_ids, report)
+            known.add(sha)
+        report.outcomes.append(outcome)
+        log(f"[{number}/{len(files)}] {outcome.summary()}")
+        for problem in outcome.problems:
+            log(f"    {landing.name} {problem}")
+    return report
+
+
+def _ingest_file(
+    settings: Settings,
+    landing: LandingFile,
+    sha: str,
+    run_id: str,
+    reference_ids: dict[str, frozenset[str]],
+    report: IngestReport,
+) -> FileOutcome:
+    extract: Extract = EXTRACTS[landing.extract]
+    parsed = parse(decode(landing.path.read_bytes()))
+    result = validate(extract, parsed, reference_ids)
+    stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
+    lake_file: Path | None = None
+    quarantine_file: Path | None = None
+    if len(result.accepted):
+        lineage = {
+            "_source_file": landing.name,
+            "_extract_date": landing.extract_date,
+            "_file_sha256": sha,
+        }
+        lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
+        _write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
+        report.accepted[extract.name].append(result.accepted.assign(_source_file=landing.name))
+    if len(result.rejected):
+        quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
+        rejected = result.rejected
+        n = len(rejected)
+        table = pa.table(
+            {
+                "file_name": [landing.name] * n,
+                "extract": [extract.name] * n,
+                "line_number": rejected["line_number"].to_numpy(),
+                "raw_line": rejected["raw_line"].tolist(),
+                "reason": rejected["reason"].tolist(),
+                "file_sha256": [sha] * n,
+                "run_id": [run_id] * n,
+                "ingested_at": [datetime.now(UTC)] * n,
+            },
+            schema=QUARANTINE_SCHEMA,
+        )
+        _write_parquet(table, quarantine_file)
+    archive_file = (
+        settings.archive_dir / f"{landing.extract_date:%Y%m%d}" / f"{sha[:16]}_{landing.name}"
+    )
+    archive_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(landing.path, archive_file)
+    outcome = FileOutcome(
+        file_name=landing.name,
+        extract=extract.name,
+        sha256=sha,
+        status="ingested",
+        rows_in=parsed.row_count,
+        rows_loaded=len(result.accepted),
+        rows_quarantined=len(result.rejected),
+        rows_written=_parquet_rows(lake_file) + _parquet_rows(quarantine_file),
+        problems=[
+            f"line {row.line_number}: {row.reason}"
+            for row in result.rejected.head(SAMPLE_REASONS).itertuples()
+        ]
+        + (
+            [f"... and {len(result.rejected) - SAMPLE_REASONS} more rows quarantined"]
+            if len(result.rejected) > SAMPLE_REASONS
+            else []
+        ),
+    )
+    ledger.record(
+        settings,
+        ledger.IngestedFile(
+            sha256=sha,
+            file_name=landing.name,
+            extract=extract.name,
+            extract_date=landing.extract_date.isoformat(),
+            rows_in=outcome.rows_in,
+            rows_loaded=outcome.rows_loaded,
+            rows_quarantined=outcome.rows_quarantined,
+            lake_file=str(lake_file.relative_to(settings.data_dir)) if lake_file else None,
+            quarantine_file=(
+                str(quarantine_file.relative_to(settings.data_dir)) if quarantine_file else None
+            ),
+            archive_file=str(archive_file.relative_to(settings.data_dir)),
+            run_id=run_id,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
+    landing.path.unlink()
+    return outcome

@@ -1,0 +1,139 @@
+"""Read a landing CSV into records that remember where they came from.
+
+Every record keeps the line it starts on and its raw text, so that a rejected row can be
+quarantined exactly as it arrived. RFC 4180 quoting is honoured, including newlines
+inside quoted fields (a record may span several physical lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from orchestration.contract import LANDING_FILE
+
+# Invalid UTF-8 bytes survive decoding as lone surrogates, so the row that holds them
+# can be quarantined instead of the whole file failing.
+_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """A file in the landing folder whose name follows the contract."""
+
+    path: Path
+    extract: str
+    extract_date: date
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class ParsedFile:
+    """The records of one CSV file with their line numbers and raw text."""
+
+    header: list[str]
+    records: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    raws: list[str] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)  # record index -> parse error
+    problem: str | None = None  # a reason that rejects every row of the file
+
+    @property
+    def row_count(self) -> int:
+        return len(self.records)
+
+
+def classify(path: Path) -> LandingFile | None:
+    """Return the landing file's extract and date, or None if its name is not the contract's."""
+    match = LANDING_FILE.match(path.name)
+    if not match:
+        return None
+    raw = match.group("date")
+    try:
+        extract_date = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        return None
+    return LandingFile(path=path, extract=match.group("extract"), extract_date=extract_date)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Decode a landing file: UTF-8 with an optional BOM; UTF-16 when it carries a BOM.
+
+    Bytes that are not UTF-8 are kept as surrogates so that only their rows are rejected.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    text = data.decode("utf-8", errors="surrogateescape")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def printable(raw: str) -> str:
+    """The raw text as it can be stored: undecodable bytes shown as U+FFFD."""
+    return _UNDECODABLE.sub("\ufffd", raw)
+
+
+def parse(text: str) -> ParsedFile:
+    """Split CSV text into a header and records, each with its first line number and raw text."""
+    buffer: list[str] = []
+    physical = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal physical
+        for line in text.splitlines(keepends=True):
+            physical += 1
+            buffer.append(line)
+            yield line
+
+    source = lines()
+    parsed: ParsedFile | None = None
+    start = 1
+    while True:
+        # A malformed record ends one reader; a fresh one carries on after it, so the
+        # rest of the file is still read and every line is accounted for.
+        try:
+            for fields in csv.reader(source, strict=False):
+                raw = "".join(buffer).rstrip("\r\n")
+                buffer.clear()
+                if parsed is None:
+                    parsed = ParsedFile(header=[h.strip() for h in fields])
+                elif fields or raw.strip():
+                    parsed.records.append(fields)
+                    parsed.lines.append(start)
+                    parsed.raws.append(raw)
+                start = physical + 1
+            break
+        except csv.Error as exc:
+            raw = "".join(buffer).rstrip("\r\n")
+            buffer.clear()
+            if parsed is None:
+                return ParsedFile(header=[], problem=f"unreadable header: {exc}")
+            parsed.errors[len(parsed.records)] = f"malformed CSV record: {exc}"
+            parsed.records.append([])
+            parsed.lines.append(start)
+            parsed.raws.append(raw)
+            start = physical + 1
+    if parsed is None:
+        return ParsedFile(header=[], problem="empty file: no header row")
+    return parsed
+
+
+def has_undecodable(raw: str) -> bool:
+    """Whether a raw record holds bytes that were not valid UTF-8."""
+    return bool(_UNDECODABLE.search(raw))

@@ -1,0 +1,300 @@
+"""Validate a parsed landing file against its extract's contract.
+
+Each rejected row gets every reason that applies, in words an MSP's data engineer can
+act on ("priority 'P9' is not one of P1, P2, P3, P4"). Accepted rows come out typed:
+timestamps as UTC instants, dates as dates, numbers as floats.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from orchestration.config import ConfigError
+from orchestration.contract import LINEAGE_COLUMNS, Column, Extract
+from orchestration.ingest.reader import ParsedFile, has_undecodable, printable
+
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|z|[+-]\d{2}:?\d{2})$"
+)
+_TIMESTAMP_NO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "enum": pa.string(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "date": pa.date32(),
+    "number": pa.float64(),
+    "integer": pa.int64(),
+}
+LINEAGE_TYPES: dict[str, pa.DataType] = {
+    "_source_file": pa.string(),
+    "_source_line": pa.int64(),
+    "_extract_date": pa.date32(),
+    "_file_sha256": pa.string(),
+}
+# Columns that must name a member of the MSP's reference data.
+REFERENCE_COLUMNS = {"client_id": "clients", "engineer_id": "engineers"}
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one file: typed accepted rows and rejected rows."""
+
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame  # line_number, raw_line, reason
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.accepted) + len(self.rejected)
+
+
+def _show(value: str, limit: int = 40) -> str:
+    value = printable(value)
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def arrow_schema(extract: Extract, extras: list[str]) -> pa.Schema:
+    """The lake schema of an extract: contract columns, extra text columns, lineage."""
+    fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in extract.columns]
+    fields += [pa.field(name, pa.string()) for name in extras]
+    fields += [pa.field(name, LINEAGE_TYPES[name]) for name in LINEAGE_COLUMNS]
+    return pa.schema(fields)
+
+
+def load_reference_ids(seeds_dir: Path) -> dict[str, frozenset[str]]:
+    """The client and engineer ids of the reference data, for referential checks at ingest."""
+    ids: dict[str, frozenset[str]] = {}
+    for column, seed in REFERENCE_COLUMNS.items():
+        path = seeds_dir / f"{seed}.csv"
+        if path.exists():
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                reader = csv.DictReader(handle)
+                if column not in (reader.fieldnames or []):
+                    raise ConfigError(f"{path}: the header lacks the column {column}")
+                ids[column] = frozenset(row[column].strip() for row in reader)
+    return ids
+
+
+class _Reasons:
+    """Collects the reasons against each row, vectorised by mask."""
+
+    def __init__(self, n: int) -> None:
+        self.items: list[list[str]] = [[] for _ in range(n)]
+
+    def add(self, mask: np.ndarray | pd.Series, message: str | pd.Series) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        positions = np.flatnonzero(mask)
+        if isinstance(message, str):
+            for i in positions:
+                self.items[i].append(message)
+        else:
+            messages = list(message.to_numpy()[positions])
+            for i, text in zip(positions, messages, strict=True):
+                self.items[i].append(text)
+
+    def bad(self) -> np.ndarray:
+        return np.array([bool(r) for r in self.items], dtype=bool)
+
+    def joined(self, positions: np.ndarray) -> list[str]:
+        return ["; ".join(self.items[i]) for i in positions]
+
+
+def _check_column(
+    column: Column,
+    values: pd.Series,
+    reasons: _Reasons,
+    known: frozenset[str] | None,
+) -> pd.Series:
+    """Check one column's text values; return them typed (invalid ones as null)."""
+    text = values.str.strip()
+    empty = text.eq("")
+    present = ~empty
+    if column.required:
+        reasons.add(empty, f"missing required value in {column.name}")
+    name = column.name
+    if column.type == "enum":
+        allowed = ", ".join(column.allowed)
+        bad = present & ~text.isin(column.allowed)
+        reasons.add(bad, text.map(lambda v: f"{name} {_show(v)} is not one of {allowed}"))
+        return text.where(present, None)
+    if column.type == "timestamp":
+        shaped = text.str.match(_TIMESTAMP)
+        no_offset = present & ~shaped & text.str.match(_TIMESTAMP_NO_OFFSET)
+        reasons.add(no_offset, text.map(lambda v: f"{name} {_show(v)} has no UTC offset"))
+        parsed = pd.to_datetime(
+            text.where(shaped, None), format="ISO8601", utc=True, errors="coerce"
+        )
+        unparseable = present & ~no_offset & parsed.isna()
+        reasons.add(
+            unparseable, text.map(lambda v: f"{name} {_show(v)} is not an ISO 8601 timestamp")
+        )
+        return parsed.dt.floor("us")
+    if column.type == "date":
+        shaped = text.str.match(_DATE)
+        parsed = pd.to_datetime(text.where(shaped, None), format="%Y-%m-%d", errors="coerce")
+        reasons.add(
+            present & parsed.isna(),
+            text.map(lambda v: f"{name} {_show(v)} is not a YYYY-MM-DD date"),
+        )
+        return parsed.dt.date
+    if column.type in ("number", "integer"):
+        number = pd.to_numeric(text.where(present, None), errors="coerce")
+        finite = np.isfinite(number.to_numpy(dtype=float, na_value=np.nan))
+        reasons.add(present & ~finite, text.map(lambda v: f"{name} {_show(v)} is not a number"))
+        if column.type == "integer":
+            fractional = present & finite & (number.fillna(0) % 1 != 0)
+            reasons.add(fractional, text.map(lambda v: f"{name} {_show(v)} is not a whole number"))
+        lo, hi = column.minimum, column.maximum
+        if lo is not None or hi is not None:
+            out = (
+                present
+                & finite
+                & (
+                    (number < (lo if lo is not None else -np.inf))
+                    | (number > (hi if hi is not None else np.inf))
+                )
+            )
+            reasons.add(out, text.map(lambda v: f"{name} {_show(v)} is outside {lo:g}..{hi:g}"))
+        return (
+            number.astype("float64") if column.type == "number" else number.round().astype("Int64")
+        )
+    if not _is_id(name):
+        return values.where(present, None)  # free text is kept as written
+    if known is not None:
+        unknown = present & ~text.isin(known)
+        reasons.add(unknown, text.map(lambda v: f"{name} {_show(v)} is not in the reference data"))
+    return text.where(present, None)
+
+
+def _is_id(name: str) -> bool:
+    return name.endswith("_id")
+
+
+def validate(
+    extract: Extract,
+    parsed: ParsedFile,
+    reference_ids: dict[str, frozenset[str]] | None = None,
+) -> Validated:
+    """Split a parsed file into typed accepted rows and rejected rows with reasons."""
+    reference_ids = reference_ids or {}
+    header = parsed.header
+    n = parsed.row_count
+    lines = np.asarray(parsed.lines, dtype=np.int64)
+    file_problem = parsed.problem
+    if file_problem is None:
+        duplicated = sorted({h for h in header if header.count(h) > 1 and h})
+        missing = [c for c in extract.required if c not in header]
+        if duplicated:
+            file_problem = f"the header repeats column(s) {', '.join(duplicated)}"
+        elif missing:
+            file_problem = f"the header lacks required column(s) {', '.join(missing)}"
+    if file_problem is not None:
+        rejected = pd.DataFrame(
+            {
+                "line_number": lines,
+                "raw_line": [printable(r) for r in parsed.raws],
+                "reason": [file_problem] * n,
+            }
+        )
+        return Validated(accepted=_empty_frame(extract, []), rejected=rejected)
+
+    width = len(header)
+    reasons = _Reasons(n)
+    rows: list[list[str]] = []
+    for i, fields in enumerate(parsed.records):
+        if i in parsed.errors:
+            reasons.items[i].append(parsed.errors[i])
+            rows.append([""] * width)
+        elif len(fields) != width:
+            reasons.items[i].append(f"row has {len(fields)} fields; the header has {width}")
+            rows.append([""] * width)
+        else:
+            rows.append(fields)
+        if has_undecodable(parsed.raws[i]):
+            reasons.items[i].append("row is not valid UTF-8")
+
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if n else pd.DataFrame(columns=header)
+    frame = frame.astype(object).fillna("")
+    structural = reasons.bad()
+    typed: dict[str, pd.Series] = {}
+    for column in extract.columns:
+        if column.name in frame.columns:
+            values = frame[column.name].astype(str)
+            known = reference_ids.get(column.name) if _is_id(column.name) else None
+            column_reasons = _Reasons(n)
+            typed[column.name] = _check_column(column, values, column_reasons, known)
+            # Rows already broken structurally carry only that reason.
+            for i in np.flatnonzero(~structural):
+                reasons.items[i].extend(column_reasons.items[i])
+        else:
+            typed[column.name] = pd.Series([None] * n, dtype=object)
+    for earlier, later in extract.ordered:
+        a, b = typed[earlier], typed[later]
+        inverted = (a.notna() & b.notna()).to_numpy() & (b < a).fillna(False).to_numpy()
+        inverted &= ~structural
+        if inverted.any():
+            messages = pd.Series(
+                [
+                    f"{later} {b.iloc[i].isoformat()} is before {earlier} {a.iloc[i].isoformat()}"
+                    if inverted[i]
+                    else ""
+                    for i in range(n)
+                ]
+            )
+            reasons.add(inverted, messages)
+
+    bad = reasons.bad()
+    good = np.flatnonzero(~bad)
+    extras = [h for h in header if h and h not in extract.column_names and h not in LINEAGE_COLUMNS]
+    accepted = pd.DataFrame(
+        {name: series.iloc[good].reset_index(drop=True) for name, series in typed.items()}
+    )
+    for name in extras:
+        accepted[name] = frame[name].iloc[good].reset_index(drop=True).astype(object)
+    accepted["_source_line"] = lines[good]
+    bad_positions = np.flatnonzero(bad)
+    rejected = pd.DataFrame(
+        {
+            "line_number": lines[bad_positions],
+            "raw_line": [printable(parsed.raws[i]) for i in bad_positions],
+            "reason": reasons.joined(bad_positions),
+        }
+    )
+    return Validated(accepted=accepted, rejected=rejected)
+
+
+def _empty_frame(extract: Extract, extras: list[str]) -> pd.DataFrame:
+    columns = [*extract.column_names, *extras, "_source_line"]
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def to_arrow(extract: Extract, accepted: pd.DataFrame, lineage: dict[str, object]) -> pa.Table:
+    """The accepted rows as an Arrow table in the lake schema, with lineage columns filled."""
+    extras = [
+        c for c in accepted.columns if c not in extract.column_names and not c.startswith("_")
+    ]
+    schema = arrow_schema(extract, extras)
+    n = len(accepted)
+    arrays = []
+    for field in schema:
+        if field.name == "_source_line":
+            arrays.append(
+                pa.array(accepted["_source_line"].to_numpy(dtype=np.int64), type=field.type)
+            )
+        elif field.name in lineage:
+            arrays.append(pa.array([lineage[field.name]] * n, type=field.type))
+        else:
+            series = accepted[field.name]
+            values = [None if pd.isna(v) else v for v in series.to_numpy(dtype=object)] if n else []
+            arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,0 +1,60 @@
+"""The publication step: the last asset of the run, guarded by the quality gate."""
+
+import json
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from orchestration.publish.publisher import is_current, publish, published_relations
+from orchestration.quality import results
+from orchestration.quality.gate import GATE_KEY, decide
+from orchestration.resources import XlaRun, say
+
+PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
+GATE_BLOCKED_EXIT = 3
+
+
+class GateBlocked(dg.Failure):
+    """The quality gate failed: nothing already published was changed."""
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    deps=[GATE_KEY],
+    group_name="publish",
+    kinds={"duckdb"},
+    description="published/warehouse.duckdb, replaced whole and atomically when the gate passed.",
+)
+def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.MaterializeResult:
+    settings = xla.settings()
+    checks = results.for_run(settings, context.run_id)
+    decision = decide(checks)
+    if not decision.passed:
+        raise GateBlocked(
+            description=decision.line(),
+            metadata={"exit_code": GATE_BLOCKED_EXIT, "blocking": len(decision.blocking)},
+        )
+    current = is_current(settings, xla.as_of)
+    if current is not None:
+        say(
+            context,
+            f"Nothing new to publish: {settings.published_db} is up to date (run {current.run_id})",
+        )
+        return dg.MaterializeResult(metadata={"published": False, "run_id": current.run_id})
+    manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
+    publication = publish(
+        settings, context.run_id, xla.as_of, checks, published_relations(manifest)
+    )
+    say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
+    return dg.MaterializeResult(
+        metadata={
+            "published": True,
+            "path": str(settings.published_db),
+            "as_of": publication.as_of,
+            "input_files": len(publication.inputs),
+            "code_version": publication.code_version,
+        }
+    )
+
+
+defs = dg.Definitions(assets=[published_warehouse])

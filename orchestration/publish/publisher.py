@@ -1,0 +1,217 @@
+"""Publish the build as `published/warehouse.duckdb`, whole and atomically.
+
+The tables the dbt project builds are copied into a temporary file beside the published
+one (views, which read the lake, stay behind: a BI reader sees only tables), the audit
+tables are added, the file
+is flushed to disk and renamed over the published one. A reader that already has the old
+file open keeps reading its consistent old copy; a new reader sees the new file; nobody
+ever sees half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from orchestration.ingest import ledger
+from orchestration.quality import results
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication of the warehouse: what went in and what the checks said."""
+
+    run_id: str
+    published_at: str
+    as_of: str
+    inputs: list[dict[str, object]]
+    seeds: dict[str, str]
+    code_version: str
+    fingerprint: str
+    checks_total: int
+    checks_warned: int
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_version() -> str:
+    """The package version plus a digest of the code and dbt project that build the numbers."""
+    try:
+        base = version("xla-warehouse")
+    except PackageNotFoundError:
+        base = "0+unknown"
+    digest = hashlib.sha256()
+    roots = [REPO_ROOT / "orchestration", DBT_PROJECT_DIR]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(REPO_ROOT)
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".sql", ".yml", ".yaml")
+                and not {"target", "logs", "__pycache__"} & set(relative.parts)
+            ):
+                digest.update(str(relative).encode())
+                digest.update(path.read_bytes())
+    return f"{base}+{digest.hexdigest()[:12]}"
+
+
+def inputs_of(settings: Settings) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The ingested files and the seed files a build is made from."""
+    files = [
+        {"file": e.file_name, "sha256": e.sha256, "rows": e.rows_in}
+        for e in sorted(
+            ledger.load(settings).values(), key=lambda e: (e.extract_date, e.file_name, e.sha256)
+        )
+    ]
+    seeds = {p.name: _sha(p) for p in sorted(settings.seeds_dir.glob("*.csv"))}
+    return files, seeds
+
+
+def fingerprint(settings: Settings, as_of_override: str) -> str:
+    """A digest of everything that determines the published marts."""
+    files, seeds = inputs_of(settings)
+    payload = {
+        "files": sorted(str(f["sha256"]) for f in files),
+        "seeds": seeds,
+        "code": code_version(),
+        "as_of": as_of_override,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def publications_dir(settings: Settings) -> Path:
+    return settings.audit_dir / "publications"
+
+
+def publications(settings: Settings) -> list[Publication]:
+    """Every publication so far, oldest first."""
+    found = [
+        Publication(**json.loads(p.read_text())) for p in publications_dir(settings).glob("*.json")
+    ]
+    return sorted(found, key=lambda p: (p.published_at, p.run_id))
+
+
+def latest_publication(settings: Settings) -> Publication | None:
+    """The publication the published file holds now, if any."""
+    found = publications(settings)
+    return found[-1] if found and settings.published_db.exists() else None
+
+
+def is_current(settings: Settings, as_of_override: str) -> Publication | None:
+    """The latest publication if it was made from exactly today's inputs."""
+    latest = latest_publication(settings)
+    if latest and latest.fingerprint == fingerprint(settings, as_of_override):
+        return latest
+    return None
+
+
+def _publications_table(items: list[Publication]) -> pa.Table:
+    return pa.table(
+        {
+            "run_id": [p.run_id for p in items],
+            "published_at": pa.array(
+                [datetime.fromisoformat(p.published_at) for p in items],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "as_of": pa.array(
+                [datetime.fromisoformat(p.as_of) if p.as_of else None for p in items],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "input_files": pa.array([len(p.inputs) for p in items], pa.int64()),
+            "inputs": [json.dumps(p.inputs) for p in items],
+            "seeds": [json.dumps(p.seeds, sort_keys=True) for p in items],
+            "code_version": [p.code_version for p in items],
+            "fingerprint": [p.fingerprint for p in items],
+            "checks_total": pa.array([p.checks_total for p in items], pa.int64()),
+            "checks_warned": pa.array([p.checks_warned for p in items], pa.int64()),
+        }
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def published_relations(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tables this dbt project builds: its table models and its seeds.
+
+    Views (which read the lake) and relations left in the build file by earlier versions
+    of the project are not published.
+    """
+    found = []
+    for node in manifest.get("nodes", {}).values():
+        kind = node.get("resource_type")
+        materialized = node.get("config", {}).get("materialized")
+        if kind == "seed" or (kind == "model" and materialized in ("table", "incremental")):
+            found.append((node["schema"], node.get("alias") or node["name"]))
+    return sorted(found)
+
+
+def publish(
+    settings: Settings,
+    run_id: str,
+    as_of_override: str,
+    checks: list[results.CheckResult],
+    relations: list[tuple[str, str]],
+) -> Publication:
+    """Replace the published warehouse with this run's build, atomically."""
+    files, seeds = inputs_of(settings)
+    source = duckdb.connect(str(settings.build_db), read_only=True)
+    try:
+        as_of_value = source.execute("select max(as_of) from run_parameters").fetchone()[0]
+    finally:
+        source.close()
+    publication = Publication(
+        run_id=run_id,
+        published_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        as_of=as_of_value.astimezone(UTC).isoformat() if as_of_value else "",
+        inputs=files,
+        seeds=seeds,
+        code_version=code_version(),
+        fingerprint=fingerprint(settings, as_of_override),
+        checks_total=len(checks),
+        checks_warned=sum(1 for c in checks if c.severity == "warn" and not c.passed),
+    )
+    settings.published_dir.mkdir(parents=True, exist_ok=True)
+    tmp = settings.published_dir / f".warehouse.{run_id}.tmp.duckdb"
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"attach '{settings.build_db}' as build (read_only)")
+        for schema, name in relations:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(
+                f'create table "{schema}"."{name}" as select * from build."{schema}"."{name}"'
+            )
+        con.execute("detach build")
+        history = results.history(settings)  # noqa: F841 - read by the SQL below
+        publications_so_far = _publications_table([*publications(settings), publication])  # noqa: F841
+        con.execute("create or replace table audit_check_results as select * from history")
+        con.execute(
+            "create or replace table audit_publications as select * from publications_so_far"
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    _fsync(tmp)
+    os.replace(tmp, settings.published_db)
+    _fsync(settings.published_dir)
+    record = publications_dir(settings) / f"{run_id}.json"
+    ledger.write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
+    return publication

@@ -1,0 +1,29 @@
+"""Run-level settings every asset reads: the folders and the `as_of` instant."""
+
+from __future__ import annotations
+
+import logging
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from orchestration.config import Settings, settings
+
+progress_log = logging.getLogger("xla")
+
+
+class XlaRun(dg.ConfigurableResource):
+    """Settings of one run. `as_of` (ISO 8601) overrides the instant taken from the data."""
+
+    as_of: str = ""
+    # Keep dbt's own console narration out of the terminal (it goes to build/dbt.log).
+    quiet_dbt: bool = False
+
+    def settings(self) -> Settings:
+        return settings()
+
+
+def say(context: AssetExecutionContext, message: str) -> None:
+    """Report progress both to Dagster's event log and to the `xla` command's console."""
+    context.log.info(message)
+    progress_log.info(message)

@@ -1,0 +1,158 @@
+"""The dbt models and seeds as Dagster assets; dbt tests surface as asset checks.
+
+One `dbt build` builds and tests the whole warehouse into the private build file. Every
+test's outcome is also written to the audit store, so that the gate and the auditors see
+the same results as the Dagster UI.
+"""
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.quality import results
+from orchestration.resources import XlaRun, say
+from orchestration.warehouse.project import dbt_executable, dbt_project
+
+BUILT_TYPES = ("model", "seed", "snapshot")
+
+
+class XlaDbtTranslator(DagsterDbtTranslator):
+    """Groups follow the dbt folders: reference (seeds), staging, intermediate, marts."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+
+def dbt_results(
+    run_results: Mapping[str, Any], manifest: Mapping[str, Any]
+) -> list[results.CheckResult]:
+    """Every dbt test and unit test of a `dbt build`, plus one check that everything built."""
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    found: list[results.CheckResult] = []
+    unbuilt: list[str] = []
+    built = 0
+    for result in run_results.get("results", []):
+        node = nodes.get(result["unique_id"], {})
+        kind = node.get("resource_type") or result["unique_id"].split(".")[0]
+        status = result.get("status")
+        if kind in BUILT_TYPES:
+            built += 1
+            if status != "success":
+                unbuilt.append(f"{node.get('name', result['unique_id'])} ({status})")
+            continue
+        if kind not in ("test", "unit_test"):
+            continue
+        severity = str(node.get("config", {}).get("severity", "error")).lower()
+        attached = node.get("attached_node") or node.get("model") or ""
+        target = (
+            attached.split(".")[-1]
+            if attached
+            else ",".join(n.split(".")[-1] for n in node.get("depends_on", {}).get("nodes", []))
+        )
+        found.append(
+            results.CheckResult(
+                check_name=node.get("name", result["unique_id"]),
+                target=target or "warehouse",
+                severity="warn" if severity == "warn" else "error",
+                passed=status == "pass",
+                failing_count=int(result.get("failures") or (0 if status == "pass" else 1)),
+                detail="" if status == "pass" else str(result.get("message") or status),
+            )
+        )
+    found.append(
+        results.CheckResult(
+            check_name="dbt_build_complete",
+            target="warehouse",
+            severity="error",
+            passed=not unbuilt,
+            failing_count=len(unbuilt),
+            sample_keys=tuple(unbuilt[:5]),
+            detail=f"{built - len(unbuilt)} of {built} models and seeds built",
+        )
+    )
+    return found
+
+
+def dbt_project_manifest() -> Mapping[str, Any]:
+    """The parsed manifest of the dbt project."""
+    return json.loads(Path(dbt_project().manifest_path).read_text())
+
+
+def dbt_vars(xla: XlaRun) -> str:
+    """The `--vars` of a build: the run's as_of when it was given."""
+    return json.dumps({"as_of": xla.as_of} if xla.as_of else {})
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    dagster_dbt_translator=XlaDbtTranslator(),
+)
+def warehouse_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, xla: XlaRun
+) -> Iterator[Any]:
+    settings = xla.settings()
+    say(context, f"Building the warehouse with dbt into {settings.build_db}")
+    invocation = dbt.cli(
+        ["build", "--vars", dbt_vars(xla)],
+        context=context,
+        raise_on_error=False,
+        target_path=settings.build_dir / "dbt_target",
+    )
+    total = sum(
+        1
+        for node in dbt_project_manifest().get("nodes", {}).values()
+        if node.get("resource_type") in BUILT_TYPES
+    )
+    done = 0
+    with contextlib.ExitStack() as stack:
+        if xla.quiet_dbt:
+            sink = stack.enter_context((settings.build_dir / "dbt.log").open("w"))
+            stack.enter_context(contextlib.redirect_stdout(sink))
+        for event in invocation.stream():
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                done += 1
+                key = (
+                    context.asset_key_for_output(event.output_name)
+                    if isinstance(event, dg.Output)
+                    else event.asset_key
+                )
+                say(context, f"  [{done}/{total}] built {key.path[-1]}")
+            yield event
+    run_results = invocation.get_artifact("run_results.json")
+    manifest = invocation.get_artifact("manifest.json")
+    checks = dbt_results(run_results, manifest)
+    results.record(settings, context.run_id, "dbt", checks)
+    failed = [c for c in checks if not c.passed]
+    say(context, f"dbt: {len(checks) - 1} tests, {len(failed)} not passing")
+    for check in failed:
+        say(context, f"  {check.line()}")
+    errors = [
+        r
+        for r in run_results.get("results", [])
+        if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
+    ]
+    if errors:
+        first = errors[0]
+        message = " ".join(str(first.get("message") or "").split())
+        raise dg.Failure(
+            description=f"dbt could not build {first['unique_id'].split('.')[-1]}: {message}",
+            metadata={"failed_nodes": [e["unique_id"] for e in errors]},
+        )
+
+
+def dbt_resource() -> DbtCliResource:
+    """The dbt CLI resource, with dbt taken from beside this Python."""
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+
+
+defs = dg.Definitions(assets=[warehouse_models], resources={"dbt": dbt_resource()})

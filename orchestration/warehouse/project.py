@@ -1,0 +1,90 @@
+"""The dbt project as Dagster sees it: one cached `DbtProject` and a fresh manifest.
+
+The manifest is re-parsed only when a file of the dbt project or the seeds folder
+changed since the last parse, so loading the definitions stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from orchestration.config import DBT_PROJECT_DIR, ConfigError, settings
+
+PARSE_STAMP = ".xla_parse_stamp"
+
+
+def dbt_executable() -> str:
+    """The dbt beside this Python, so a virtualenv works without being activated."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _project_fingerprint(seeds_dir: Path) -> str:
+    digest = hashlib.sha256(str(seeds_dir).encode())
+    watched = [p for p in DBT_PROJECT_DIR.rglob("*") if p.is_file() and _is_source(p)]
+    watched += sorted(seeds_dir.glob("*.csv"))
+    for path in sorted(watched):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _is_source(path: Path) -> bool:
+    parts = path.relative_to(DBT_PROJECT_DIR).parts
+    return parts[0] not in ("target", "logs", "dbt_packages", ".staged_seeds") and path.suffix in (
+        ".sql",
+        ".yml",
+        ".yaml",
+        ".csv",
+        ".md",
+    )
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project, with its manifest parsed if it is missing or stale."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    ensure_manifest(project)
+    return project
+
+
+def ensure_manifest(project: DbtProject) -> Path:
+    """Run `dbt parse` when the manifest is missing or older than the project's files."""
+    current = settings()
+    stamp = Path(project.target_path) / PARSE_STAMP
+    fingerprint = _project_fingerprint(current.seeds_dir)
+    manifest = Path(project.manifest_path)
+    if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return manifest
+    completed = subprocess.run(
+        [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--quiet",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        detail = (completed.stdout + completed.stderr).strip().splitlines()
+        raise ConfigError(
+            "dbt parse failed: " + (detail[-1] if detail else f"exit {completed.returncode}")
+        )
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+    return manifest
