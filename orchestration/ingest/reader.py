@@ -131,6 +131,10 @@ def parse(text: str) -> ParsedFile:
             start = physical + 1
     if parsed is None:
         return ParsedFile(header=[], problem="empty file: no header row")
+    if parsed.raws and parsed.raws[-1].count('"') % 2 == 1:
+        # An open quote runs to the end of the file: the last record swallowed the rest.
+        last = len(parsed.raws) - 1
+        parsed.errors.setdefault(last, "unterminated quoted field runs to the end of the file")
     return parsed
 
 

@@ -1,0 +1,225 @@
+"""Ingest: reading, validating and landing files, with hand-made inputs and expectations."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from orchestration.config import Settings
+from orchestration.contract import TICKETS, TIMESLIPS
+from orchestration.ingest import ledger
+from orchestration.ingest.landing import ingest_landing
+from orchestration.ingest.reader import classify, decode, parse
+from orchestration.ingest.validate import validate
+
+REFERENCE = {"client_id": frozenset({"C001"}), "engineer_id": frozenset({"E001"})}
+TICKET_HEADER = "ticket_id,client_id,priority,status,created_at,updated_at,subject"
+
+
+def test_records_keep_their_first_line_and_raw_text() -> None:
+    text = 'a,b\r\n1,"two\r\nlines"\r\n\r\n3,"say ""hi"""\r\n'
+    parsed = parse(text)
+    assert parsed.header == ["a", "b"]
+    assert parsed.records == [["1", "two\r\nlines"], ["3", 'say "hi"']]
+    assert parsed.lines == [2, 5]
+    assert parsed.raws == ['1,"two\r\nlines"', '3,"say ""hi"""']
+
+
+def test_an_unterminated_quote_swallows_the_rest_of_the_file_into_one_bad_record() -> None:
+    parsed = parse('a,b\n1,2\n3,"open\n4,5\n')
+    assert parsed.lines == [2, 3]
+    assert parsed.records[1] == ["3", "open\n4,5\n"]
+    result = validate(TICKETS, parse(TICKET_HEADER + '\nT1,C001,P1,New,x,y,"open\nT2,C001\n'))
+    assert list(result.rejected["line_number"]) == [2]
+    assert result.rejected["reason"][0] == "unterminated quoted field runs to the end of the file"
+
+
+def test_bom_and_utf16_are_decoded() -> None:
+    assert decode("\ufeffa,b\n".encode()) == "a,b\n"
+    assert decode("a,b\n".encode("utf-16")) == "a,b\n"
+
+
+def test_landing_file_names() -> None:
+    assert classify(Path("tickets_20260105.csv")).extract == "tickets"
+    assert classify(Path("ticket_events_20260105_eu.csv")).extract == "ticket_events"
+    assert classify(Path("ticket_events_20260105.csv")).extract_date == date(2026, 1, 5)
+    assert classify(Path("tickets_20261305.csv")) is None
+    assert classify(Path("tickets.csv")) is None
+    assert classify(Path("tickets_20260105.csv.gz")) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (
+            "T1,C001,P9,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s",
+            "priority 'P9' is not one of P1, P2, P3, P4",
+        ),
+        (
+            ",C001,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s",
+            "missing required value in ticket_id",
+        ),
+        (
+            "T1,C001,P1,New,yesterday,2026-01-05T09:00:00Z,s",
+            "created_at 'yesterday' is not an ISO 8601 timestamp",
+        ),
+        (
+            "T1,C001,P1,New,2026-01-05T09:00:00,2026-01-05T09:00:00Z,s",
+            "created_at '2026-01-05T09:00:00' has no UTC offset",
+        ),
+        (
+            "T1,C001,P1,New,2026-02-30T09:00:00Z,2026-02-30T09:00:00Z,s",
+            "created_at '2026-02-30T09:00:00Z' is not an ISO 8601 timestamp",
+        ),
+        ("T1,C001,P1,New", "row has 4 fields; the header has 7"),
+        (
+            "T1,C404,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s",
+            "client_id 'C404' is not in the reference data",
+        ),
+    ],
+)
+def test_each_broken_ticket_row_gets_its_reason(row: str, reason: str) -> None:
+    result = validate(TICKETS, parse(f"{TICKET_HEADER}\n{row}\n"), REFERENCE)
+    assert len(result.accepted) == 0
+    assert list(result.rejected["line_number"]) == [2]
+    assert result.rejected["raw_line"][0] == row
+    assert reason in result.rejected["reason"][0]
+
+
+def test_a_row_with_several_faults_lists_them_all() -> None:
+    row = "T1,C001,P9,Lost,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s"
+    reason = validate(TICKETS, parse(f"{TICKET_HEADER}\n{row}\n"), REFERENCE).rejected["reason"][0]
+    assert reason == (
+        "priority 'P9' is not one of P1, P2, P3, P4; "
+        "status 'Lost' is not one of New, In Progress, Waiting Customer, Waiting Vendor, "
+        "Scheduled, Resolved, Closed"
+    )
+
+
+TIMESLIP_HEADER = (
+    "timeslip_id,engineer_id,work_date,started_at,ended_at,hours_worked,hours_billed,"
+    "billable,entered_at,updated_at,notes"
+)
+
+
+def _timeslip(started: str, ended: str, worked: str = "1", billed: str = "1") -> str:
+    return (
+        f"S1,E001,2026-01-05,{started},{ended},{worked},{billed},Billable,"
+        "2026-01-05T18:00:00Z,2026-01-05T18:00:00Z,fixed printer"
+    )
+
+
+def test_timeslip_that_ends_before_it_starts_is_rejected() -> None:
+    row = _timeslip("2026-01-05T10:00:00+01:00", "2026-01-05T08:30:00Z")
+    result = validate(TIMESLIPS, parse(f"{TIMESLIP_HEADER}\n{row}\n"), REFERENCE)
+    assert result.rejected["reason"][0] == (
+        "ended_at 2026-01-05T08:30:00+00:00 is before started_at 2026-01-05T09:00:00+00:00"
+    )
+
+
+def test_timeslip_offsets_are_normalised_to_utc_and_hours_bounded() -> None:
+    good = _timeslip("2026-01-05T10:00:00+01:00", "2026-01-05T09:30:00Z")
+    absurd = _timeslip("2026-01-05T10:00:00Z", "2026-01-05T11:00:00Z", worked="-1", billed="99")
+    result = validate(TIMESLIPS, parse(f"{TIMESLIP_HEADER}\n{good}\n{absurd}\n"), REFERENCE)
+    assert result.accepted["started_at"][0].isoformat() == "2026-01-05T09:00:00+00:00"
+    assert result.rejected["reason"][0] == (
+        "hours_worked '-1' is outside 0..24; hours_billed '99' is outside 0..24"
+    )
+
+
+def test_a_header_without_required_columns_quarantines_every_row() -> None:
+    result = validate(TIMESLIPS, parse("timeslip_id,engineer\nS1,E001\nS2,E001\n"), REFERENCE)
+    assert len(result.accepted) == 0
+    assert list(result.rejected["line_number"]) == [2, 3]
+    assert result.rejected["reason"][0].startswith(
+        "the header lacks required column(s) engineer_id"
+    )
+
+
+def test_extra_columns_are_kept_and_optional_ones_filled() -> None:
+    row = "T1,C001,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s,blue"
+    result = validate(TICKETS, parse(f"{TICKET_HEADER},colour\n{row}\n"), REFERENCE)
+    assert result.accepted["colour"][0] == "blue"
+    assert result.accepted["closed_at"].isna().all()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Settings:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "clients.csv").write_text("client_id,client_name\nC001,Acme\n")
+    (seeds / "engineers.csv").write_text("engineer_id,engineer_name\nE001,Ann\n")
+    settings = Settings(data_dir=tmp_path / "data", seeds_dir=seeds)
+    settings.ensure_dirs()
+    return settings
+
+
+def _land(settings: Settings, name: str, text: str) -> Path:
+    path = settings.landing_dir / name
+    path.write_text(text)
+    return path
+
+
+def test_ingest_splits_rows_between_lake_and_quarantine_and_archives_the_file(
+    workspace: Settings,
+) -> None:
+    good = "T1,C001,P1,New,2026-01-05T09:00:00-05:00,2026-01-05T09:00:00-05:00,hello"
+    bad = "T2,C001,P7,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,oops"
+    _land(workspace, "tickets_20260105.csv", f"{TICKET_HEADER}\n{good}\n{bad}\n")
+    _land(workspace, "notes.txt", "not an extract")
+    lines: list[str] = []
+    report = ingest_landing(workspace, "run-1", REFERENCE, log=lines.append)
+
+    (outcome,) = report.outcomes
+    assert (outcome.rows_in, outcome.rows_loaded, outcome.rows_quarantined) == (2, 1, 1)
+    assert outcome.rows_written == 2
+    assert any("notes.txt: not ingested" in line for line in lines)
+    assert "tickets_20260105.csv: 2 rows, 1 loaded, 1 quarantined" in lines[-2]
+    assert lines[-1].strip() == (
+        "tickets_20260105.csv line 3: priority 'P7' is not one of P1, P2, P3, P4"
+    )
+
+    (lake_file,) = [p for p in (workspace.lake_dir / "tickets").glob("2026*.parquet")]
+    lake = pq.read_table(lake_file).to_pylist()
+    assert lake[0]["ticket_id"] == "T1"
+    assert lake[0]["created_at"].isoformat() == "2026-01-05T14:00:00+00:00"
+    assert (lake[0]["_source_file"], lake[0]["_source_line"]) == ("tickets_20260105.csv", 2)
+    (quarantine_file,) = (workspace.lake_dir / "quarantine").glob("tickets_*.parquet")
+    quarantined = pq.read_table(quarantine_file).to_pylist()
+    assert (quarantined[0]["line_number"], quarantined[0]["raw_line"]) == (3, bad)
+
+    assert not (workspace.landing_dir / "tickets_20260105.csv").exists()
+    assert (workspace.landing_dir / "notes.txt").exists()
+    (entry,) = ledger.load(workspace).values()
+    assert (workspace.data_dir / entry.archive_file).read_text().endswith(f"{bad}\n")
+    assert entry.sha256[:16] in entry.archive_file
+
+
+def test_the_same_file_delivered_again_is_a_no_op(workspace: Settings) -> None:
+    text = f"{TICKET_HEADER}\nT1,C001,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s\n"
+    _land(workspace, "tickets_20260105.csv", text)
+    ingest_landing(workspace, "run-1", REFERENCE, log=lambda _: None)
+    lake_before = sorted(p.name for p in workspace.lake_dir.rglob("*.parquet"))
+
+    _land(workspace, "tickets_20260105_again.csv", text)
+    report = ingest_landing(workspace, "run-2", REFERENCE, log=lambda _: None)
+    (outcome,) = report.outcomes
+    assert outcome.status == "duplicate"
+    assert report.new_files == 0
+    assert sorted(p.name for p in workspace.lake_dir.rglob("*.parquet")) == lake_before
+    assert len(ledger.load(workspace)) == 1
+    assert not any(workspace.landing_dir.iterdir())
+
+
+def test_ledger_entries_are_json_with_counts(workspace: Settings) -> None:
+    text = f"{TICKET_HEADER}\nT1,C001,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s\n"
+    _land(workspace, "tickets_20260105.csv", text)
+    ingest_landing(workspace, "run-1", REFERENCE, log=lambda _: None)
+    (path,) = (workspace.audit_dir / "ingested").glob("*.json")
+    record = json.loads(path.read_text())
+    assert (record["rows_in"], record["rows_loaded"], record["rows_quarantined"]) == (1, 1, 0)
+    assert record["run_id"] == "run-1"
