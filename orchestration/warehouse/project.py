@@ -59,7 +59,7 @@ def dbt_project() -> DbtProject:
 def ensure_manifest(project: DbtProject) -> Path:
     """Run `dbt parse` when the manifest is missing or older than the project's files."""
     current = settings()
-    stamp = Path(project.target_path) / PARSE_STAMP
+    stamp = Path(project.manifest_path).parent / PARSE_STAMP
     fingerprint = _project_fingerprint(current.seeds_dir)
     manifest = Path(project.manifest_path)
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:

@@ -1,0 +1,23 @@
+with
+
+timeslips as (
+
+    select * from {{ ref('stg_psa__timeslips') }}
+
+),
+
+totals as (
+
+    select
+        ticket_id,
+        cast(sum(hours_worked) as double) as effort_hours,
+        cast(sum(hours_billed) as double) as hours_billed,
+        cast(count(*) as bigint) as timeslip_count
+
+    from timeslips
+    where ticket_id is not null
+    group by ticket_id
+
+)
+
+select * from totals

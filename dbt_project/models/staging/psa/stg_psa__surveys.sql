@@ -1,0 +1,59 @@
+with
+
+source as (
+
+    select * from {{ source('psa', 'surveys') }}
+
+),
+
+renamed as (
+
+    select
+        cast(response_id as varchar) as response_id,
+        cast(survey_type as varchar) as survey_type,
+        cast(nullif(ticket_id, '') as varchar) as ticket_id,
+        cast(client_id as varchar) as client_id,
+        cast(nullif(contact_id, '') as varchar) as contact_id,
+        cast(sent_at as timestamp with time zone) as sent_at,
+        cast(responded_at as timestamp with time zone) as responded_at,
+        cast(score as bigint) as score,
+        cast(nullif(comment, '') as varchar) as comment,
+        cast(lost_time_minutes as double) as lost_time_minutes,
+        cast(follow_up_at as timestamp with time zone) as follow_up_at,
+        cast(nullif(follow_up_by, '') as varchar) as follow_up_by,
+        cast(nullif(follow_up_outcome, '') as varchar) as follow_up_outcome,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_line as bigint) as source_line,
+        cast(_extract_date as date) as extract_date
+
+    from source
+
+),
+
+-- A response is final once given; a re-delivered response is the same response, and the
+-- latest delivery wins.
+latest as (
+
+    {{ latest_version('renamed', 'response_id') }}
+
+)
+
+select
+    response_id,
+    survey_type,
+    ticket_id,
+    client_id,
+    contact_id,
+    sent_at,
+    responded_at,
+    score,
+    comment,
+    lost_time_minutes,
+    follow_up_at,
+    follow_up_by,
+    follow_up_outcome,
+    source_file,
+    source_line,
+    extract_date
+
+from latest

@@ -1,0 +1,59 @@
+with
+
+source as (
+
+    select * from {{ source('psa', 'tickets') }}
+
+),
+
+renamed as (
+
+    select
+        cast(ticket_id as varchar) as ticket_id,
+        cast(client_id as varchar) as client_id,
+        cast(nullif(contact_id, '') as varchar) as contact_id,
+        cast(priority as varchar) as priority,
+        cast(nullif(category, '') as varchar) as category,
+        cast(nullif(channel, '') as varchar) as channel,
+        cast(status as varchar) as status,
+        cast(nullif(assigned_engineer_id, '') as varchar) as assigned_engineer_id,
+        cast(nullif(subject, '') as varchar) as subject,
+        cast(created_at as timestamp with time zone) as created_at,
+        cast(first_response_at as timestamp with time zone) as first_response_at,
+        cast(resolved_at as timestamp with time zone) as resolved_at,
+        cast(closed_at as timestamp with time zone) as closed_at,
+        cast(updated_at as timestamp with time zone) as updated_at,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_line as bigint) as source_line,
+        cast(_extract_date as date) as extract_date
+
+    from source
+
+),
+
+latest as (
+
+    {{ latest_version('renamed', 'ticket_id', 'updated_at') }}
+
+)
+
+select
+    ticket_id,
+    client_id,
+    contact_id,
+    priority,
+    category,
+    channel,
+    status,
+    assigned_engineer_id,
+    subject,
+    created_at,
+    first_response_at,
+    resolved_at,
+    closed_at,
+    updated_at,
+    source_file,
+    source_line,
+    extract_date
+
+from latest

@@ -1,0 +1,59 @@
+with
+
+source as (
+
+    select * from {{ source('psa', 'timeslips') }}
+
+),
+
+renamed as (
+
+    select
+        cast(timeslip_id as varchar) as timeslip_id,
+        cast(engineer_id as varchar) as engineer_id,
+        cast(nullif(ticket_id, '') as varchar) as ticket_id,
+        cast(nullif(client_id, '') as varchar) as client_id,
+        cast(work_date as date) as work_date,
+        cast(started_at as timestamp with time zone) as started_at,
+        cast(ended_at as timestamp with time zone) as ended_at,
+        cast(hours_worked as double) as hours_worked,
+        cast(hours_billed as double) as hours_billed,
+        cast(billable as varchar) as billable,
+        cast(nullif(work_type, '') as varchar) as work_type,
+        cast(nullif(notes, '') as varchar) as notes,
+        cast(entered_at as timestamp with time zone) as entered_at,
+        cast(updated_at as timestamp with time zone) as updated_at,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_line as bigint) as source_line,
+        cast(_extract_date as date) as extract_date
+
+    from source
+
+),
+
+latest as (
+
+    {{ latest_version('renamed', 'timeslip_id', 'updated_at') }}
+
+)
+
+select
+    timeslip_id,
+    engineer_id,
+    ticket_id,
+    client_id,
+    work_date,
+    started_at,
+    ended_at,
+    hours_worked,
+    hours_billed,
+    billable,
+    work_type,
+    notes,
+    entered_at,
+    updated_at,
+    source_file,
+    source_line,
+    extract_date
+
+from latest

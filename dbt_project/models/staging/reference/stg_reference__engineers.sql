@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ ref('engineers') }}
+
+),
+
+renamed as (
+
+    select
+        cast(engineer_id as varchar) as engineer_id,
+        cast(engineer_name as varchar) as engineer_name,
+        cast(team as varchar) as team,
+        cast(role as varchar) as role,
+        cast(calendar_id as varchar) as calendar_id,
+        cast(timezone as varchar) as timezone,
+        cast(weekly_contracted_hours as double) as weekly_contracted_hours,
+        cast(billable_target_pct as double) as billable_target_pct,
+        cast(start_date as date) as start_date,
+        cast(end_date as date) as end_date
+
+    from source
+
+)
+
+select * from renamed

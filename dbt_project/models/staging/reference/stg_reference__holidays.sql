@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ ref('holidays') }}
+
+),
+
+renamed as (
+
+    select
+        cast(calendar_id as varchar) as calendar_id,
+        cast(holiday_date as date) as holiday_date,
+        cast(holiday_name as varchar) as holiday_name
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ ref('timeslip_rules') }}
+
+),
+
+renamed as (
+
+    select
+        cast(rule_id as varchar) as rule_id,
+        cast(enabled as boolean) as is_enabled,
+        cast(severity as varchar) as severity,
+        cast(threshold as double) as threshold,
+        cast(secondary_threshold as double) as secondary_threshold,
+        cast(description as varchar) as description
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,55 @@
+"""The Dagster definitions: one connected lineage graph, one job, dbt tests as checks."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from orchestration.jobs import JOB_NAME
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_the_publication_descends_from_every_extract_through_dbt_and_the_gate(
+    defs: dg.Definitions,
+) -> None:
+    graph = defs.resolve_asset_graph()
+    ancestors = {
+        key.to_user_string()
+        for key in graph.get_ancestor_asset_keys(dg.AssetKey(["published", "warehouse"]))
+    }
+    for extract in ("tickets", "ticket_events", "timeslips", "surveys"):
+        assert f"psa/{extract}" in ancestors
+    assert {"ingest/quarantine_rows", "fct_tickets", "audit/quality_gate"} <= ancestors
+    assert "reference/clients" in ancestors
+
+
+def test_dbt_sources_are_the_ingest_assets_not_loose_ends(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    unmaterializable = {
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if not graph.get(key).is_materializable
+    }
+    assert unmaterializable == set()
+
+
+def test_dbt_tests_are_asset_checks_and_ingest_checks_block(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert ("fct_tickets", "unique_fct_tickets_ticket_id") in checks
+    assert ("psa/tickets", "row_conservation") in checks
+    assert ("psa/timeslips", "great_expectations_suite") in checks
+    assert ("audit/quality_gate", "lake_row_conservation") in checks
+
+
+def test_one_job_and_what_launches_it(defs: dg.Definitions) -> None:
+    job = defs.resolve_job_def(JOB_NAME)
+    assert job.executor_def.name == "in_process"
+    assert {s.name for s in defs.schedules} == {"nightly"}
+    assert {s.name for s in defs.sensors} == {"landing_files"}
