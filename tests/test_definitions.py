@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
+from orchestration.config import REPO_ROOT
 from orchestration.jobs import JOB_NAME
 
 
@@ -53,3 +59,23 @@ def test_one_job_and_what_launches_it(defs: dg.Definitions) -> None:
     assert job.executor_def.name == "in_process"
     assert {s.name for s in defs.schedules} == {"nightly"}
     assert {s.name for s in defs.sensors} == {"landing_files"}
+
+
+def test_the_workspace_loads_as_dagster_dev_loads_it(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "All code locations passed validation" in completed.stdout + completed.stderr

@@ -1,0 +1,206 @@
+"""End to end: `xla run` as a user runs it, on generated extracts, in a fresh data folder.
+
+The tests share one data folder and run in file order: first publication, a run with
+nothing new, a file with broken rows, and a quality gate that blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from orchestration.generate import generate
+
+pytestmark = pytest.mark.slow
+
+CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
+FOUNDATION_TABLES = (
+    "dim_clients,dim_engineers,dim_dates,fct_tickets,quarantine_rows,"
+    "audit_check_results,audit_publications"
+)
+
+
+@dataclass
+class Workspace:
+    data_dir: Path
+    seeds_dir: Path
+
+    @property
+    def published(self) -> Path:
+        return self.data_dir / "published" / "warehouse.duckdb"
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "XLA_DATA_DIR": str(self.data_dir),
+            "XLA_SEEDS_DIR": str(self.seeds_dir),
+            **overrides,
+        }
+
+    def xla(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", *args],
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def query(self, sql: str) -> list[tuple]:
+        con = duckdb.connect(str(self.published), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("pipeline")
+    generate(
+        root / "data" / "landing",
+        scale=0.1,
+        months=1,
+        seed=7,
+        seeds_dir=root / "seeds",
+        answer_key_path=root / "answer_key.json",
+    )
+    return Workspace(data_dir=root / "data", seeds_dir=root / "seeds")
+
+
+@pytest.fixture(scope="module")
+def first_run(workspace: Workspace) -> subprocess.CompletedProcess[str]:
+    return workspace.xla("run")
+
+
+def test_first_run_publishes_the_foundation_tables(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    assert first_run.returncode == 0, first_run.stdout + first_run.stderr
+    assert f"Published warehouse: {workspace.published}" in first_run.stdout
+    check = subprocess.run(
+        [
+            sys.executable,
+            str(CONTRACT_CHECK),
+            str(workspace.published),
+            "--only",
+            FOUNDATION_TABLES,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout
+    for table in ("dim_clients", "dim_engineers", "dim_dates", "fct_tickets"):
+        assert workspace.query(f"select count(*) from {table}")[0][0] > 0, table
+    assert not any(workspace.data_dir.joinpath("landing").iterdir())
+
+
+def test_every_landed_row_is_in_the_lake_or_quarantine_and_audited(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    ledger = [
+        json.loads(p.read_text())
+        for p in (workspace.data_dir / "audit" / "ingested").glob("*.json")
+    ]
+    rows_in = sum(entry["rows_in"] for entry in ledger)
+    lake = sum(
+        pq.ParquetFile(p).metadata.num_rows
+        for p in (workspace.data_dir / "lake").rglob("*.parquet")
+    )
+    assert rows_in > 0
+    assert rows_in == lake
+    (publication,) = workspace.query("select inputs from audit_publications")
+    assert sorted(i["sha256"] for i in json.loads(publication[0])) == sorted(
+        e["sha256"] for e in ledger
+    )
+    conservation = workspace.query(
+        "select target, passed, detail from audit_check_results "
+        "where check_name = 'row_conservation' order by target"
+    )
+    assert [(t, p) for t, p, _ in conservation] == [
+        ("psa/surveys", True),
+        ("psa/ticket_events", True),
+        ("psa/tickets", True),
+        ("psa/timeslips", True),
+    ]
+    lake_tickets = workspace.data_dir / "lake" / "tickets" / "*.parquet"
+    tickets_in_lake = duckdb.sql(
+        f"select count(distinct ticket_id) from read_parquet('{lake_tickets}')"
+    ).fetchone()[0]
+    assert workspace.query("select count(*) from fct_tickets")[0][0] == tickets_in_lake
+
+
+def test_a_second_run_with_nothing_new_changes_nothing(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    before = _digest(workspace.published)
+    again = workspace.xla("run")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Nothing to do" in again.stdout
+    assert _digest(workspace.published) == before
+
+
+BROKEN_TICKETS = """ticket_id,client_id,priority,status,created_at,updated_at,subject
+TX1,C001,P2,New,2026-01-20T10:00:00+00:00,2026-01-20T10:00:00+00:00,"printer, again"
+TX2,C001,P9,New,2026-01-20T10:00:00+00:00,2026-01-20T10:00:00+00:00,bad enum
+,C001,P2,New,2026-01-20T10:00:00+00:00,2026-01-20T10:00:00+00:00,missing id
+TX4,C001,P2,New,20/01/2026 10:00,2026-01-20T10:00:00+00:00,unparseable
+TX5,C001,P2
+"""
+
+
+def test_broken_rows_are_quarantined_with_reasons_and_good_rows_load(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    (workspace.data_dir / "landing" / "tickets_20260120_fixup.csv").write_text(BROKEN_TICKETS)
+    run = workspace.xla("run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "tickets_20260120_fixup.csv: 5 rows, 1 loaded, 4 quarantined" in run.stdout
+    assert (
+        "tickets_20260120_fixup.csv line 3: priority 'P9' is not one of P1, P2, P3, P4"
+        in run.stdout
+    )
+    quarantined = workspace.query(
+        "select line_number, reason from quarantine_rows "
+        "where file_name = 'tickets_20260120_fixup.csv' order by line_number"
+    )
+    assert quarantined == [
+        (3, "priority 'P9' is not one of P1, P2, P3, P4"),
+        (4, "missing required value in ticket_id"),
+        (5, "created_at '20/01/2026 10:00' is not an ISO 8601 timestamp"),
+        (6, "row has 3 fields; the header has 7"),
+    ]
+    assert workspace.query("select subject from fct_tickets where ticket_id = 'TX1'") == [
+        ("printer, again",)
+    ]
+
+
+def test_a_failing_error_check_blocks_publication_and_exits_3(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    before = _digest(workspace.published)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(workspace.seeds_dir, seeds)
+    clients = (seeds / "clients.csv").read_text().splitlines()
+    (seeds / "clients.csv").write_text("\n".join([*clients, clients[1]]) + "\n")
+    blocked = workspace.xla("run", XLA_SEEDS_DIR=str(seeds))
+    assert blocked.returncode == 3, blocked.stdout + blocked.stderr
+    assert "quality gate blocked publication" in blocked.stdout
+    assert "unique_stg_reference__clients_client_id" in blocked.stdout
+    assert _digest(workspace.published) == before
