@@ -8,17 +8,15 @@ blocked publication (nothing published was changed); 2 bad usage or configuratio
 from __future__ import annotations
 
 import argparse
-import fcntl
 import logging
 import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from orchestration import locking
 from orchestration.config import ConfigError, Settings, settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
@@ -26,10 +24,6 @@ DEMO_SCALE, DEMO_MONTHS, DEMO_SEED = 1.0, 1, 42
 DEMO_START = date(2026, 1, 1)
 
 log = logging.getLogger("xla")
-
-
-class RunLocked(ConfigError):
-    """Another `xla run` holds the data folder."""
 
 
 def _configure_output() -> None:
@@ -46,31 +40,6 @@ def _configure_output() -> None:
     # Dagster and dbt narrate every step; the command prints its own progress instead.
     for name in ("dagster", "dagster_dbt"):
         logging.getLogger(name).setLevel(logging.ERROR)
-
-
-@contextmanager
-def run_lock(current: Settings) -> Iterator[None]:
-    """One run at a time per data folder; a second one is refused, harming nothing."""
-    current.data_dir.mkdir(parents=True, exist_ok=True)
-    path = current.data_dir / ".xla-run.lock"
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise RunLocked(
-                f"another xla run is using {current.data_dir} (pid {holder}); "
-                "try again when it ends"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _parse_as_of(value: str | None) -> str:
@@ -92,7 +61,6 @@ def _run_job(current: Settings, as_of: str) -> int:
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
     from orchestration.publish.assets import GATE_BLOCKED_EXIT, PUBLISHED_KEY
-    from orchestration.quality import results
 
     job = defs.resolve_job_def(JOB_NAME)
     instance = (
@@ -117,22 +85,30 @@ def _run_job(current: Settings, as_of: str) -> int:
             _print_tables(current)
         return EXIT_OK
     failures = [e for e in result.all_events if e.is_step_failure]
-    blocked = any(
-        (e.step_failure_data.user_failure_data is not None)
-        and (m := e.step_failure_data.user_failure_data.metadata.get("exit_code")) is not None
-        and m.value == GATE_BLOCKED_EXIT
-        for e in failures
-    ) or any(r.blocks for r in results.for_run(current, run_id))
+    blocked = [e for e in failures if _is_gate_block(e, GATE_BLOCKED_EXIT)]
     for event in failures:
-        message = _root_message(event.step_failure_data.error)
-        log.error(f"{event.step_key} failed: {message}")
-    if blocked:
+        log.error(f"{event.step_key} failed: {_root_message(event.step_failure_data.error)}")
+    if failures and len(blocked) == len(failures):
         log.error(
             f"Not published: the quality gate blocked run {run_id}; "
             f"{current.published_db} is unchanged"
         )
         return EXIT_BLOCKED
     return EXIT_ERROR
+
+
+def _is_gate_block(event: object, exit_code: int) -> bool:
+    """A step that failed because a check failed, not because something broke."""
+    data = event.step_failure_data  # type: ignore[attr-defined]
+    user = data.user_failure_data
+    if user is not None and (code := user.metadata.get("exit_code")) is not None:
+        return code.value == exit_code
+    error = data.error
+    while error is not None:
+        if error.cls_name == "DagsterAssetCheckFailedError":
+            return True
+        error = error.cause
+    return False
 
 
 def _root_message(error: object) -> str:
@@ -167,7 +143,8 @@ def command_run(as_of_text: str | None) -> int:
     current = settings()
     as_of = _parse_as_of(as_of_text)
     current.ensure_dirs()
-    with run_lock(current):
+    locking.acquire(current)
+    try:
         started = time.monotonic()
         if not as_of:
             work, why = has_work()
@@ -178,6 +155,8 @@ def command_run(as_of_text: str | None) -> int:
         code = _run_job(current, as_of)
         log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
         return code
+    finally:
+        locking.release(current)
 
 
 def command_demo(scale: float, months: int, seed: int) -> int:

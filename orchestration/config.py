@@ -19,6 +19,11 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
 
 
+def sql_literal(value: object) -> str:
+    """A value as a SQL string literal (paths may hold quotes)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 class ConfigError(Exception):
     """Bad usage or configuration; the CLI exits 2 with the message."""
 

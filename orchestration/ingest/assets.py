@@ -10,10 +10,10 @@ import dagster as dg
 import pandas as pd
 from dagster import AssetExecutionContext
 
+from orchestration import locking
 from orchestration.contract import EXTRACTS
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing
-from orchestration.ingest.validate import load_reference_ids
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
 
@@ -141,13 +141,11 @@ def ingest_landing_files(
     context: AssetExecutionContext, xla: XlaRun
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
+    # Held until the run's process ends: the ingest, build, gate and publish of one run
+    # never interleave with another's, however it was launched.
+    locking.acquire(settings)
     say(context, f"Ingesting landing files from {settings.landing_dir}")
-    report = ingest_landing(
-        settings,
-        context.run_id,
-        load_reference_ids(settings.seeds_dir),
-        log=lambda message: say(context, message),
-    )
+    report = ingest_landing(settings, context.run_id, log=lambda message: say(context, message))
     checks = conservation_results(report) + expectation_results(report)
     results.record(settings, context.run_id, "ingest", checks)
     quarantined = 0

@@ -8,7 +8,8 @@ were already ingested is a no-op.
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ import pyarrow.parquet as pq
 from orchestration.config import Settings
 from orchestration.contract import EXTRACTS, Extract
 from orchestration.ingest import ledger
-from orchestration.ingest.reader import LandingFile, classify, decode, parse, sha256_of
+from orchestration.ingest.reader import LandingFile, classify, decode, parse
 from orchestration.ingest.validate import arrow_schema, to_arrow, validate
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -114,9 +115,12 @@ def ensure_lake_layout(settings: Settings) -> None:
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file durably and atomically (temporary name, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, tmp)
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
     tmp.replace(path)
 
 
@@ -127,7 +131,6 @@ def _parquet_rows(path: Path | None) -> int:
 def ingest_landing(
     settings: Settings,
     run_id: str,
-    reference_ids: dict[str, frozenset[str]],
     log: Callable[[str], None] = print,
 ) -> IngestReport:
     """Ingest every new landing file; return what happened to each."""
@@ -139,12 +142,14 @@ def ingest_landing(
         log(message)
     known = set(ledger.load(settings))
     for number, landing in enumerate(files, start=1):
-        sha = sha256_of(landing.path)
+        # Hash, parse and archive the same bytes, read once.
+        data = landing.path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
         if sha in known:
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, sha, run_id, reference_ids, report)
+            outcome = _ingest_file(settings, landing, data, sha, run_id, report)
             known.add(sha)
         report.outcomes.append(outcome)
         log(f"[{number}/{len(files)}] {outcome.summary()}")
@@ -156,15 +161,22 @@ def ingest_landing(
 def _ingest_file(
     settings: Settings,
     landing: LandingFile,
+    data: bytes,
     sha: str,
     run_id: str,
-    reference_ids: dict[str, frozenset[str]],
     report: IngestReport,
 ) -> FileOutcome:
     extract: Extract = EXTRACTS[landing.extract]
-    parsed = parse(decode(landing.path.read_bytes()))
-    result = validate(extract, parsed, reference_ids)
+    parsed = parse(decode(data))
+    result = validate(extract, parsed)
     stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
+    # A run that crashed after writing these files but before the ledger entry may have
+    # left one behind that this attempt would not rewrite; start from neither.
+    for stale in (
+        settings.lake_dir / extract.name / f"{stem}.parquet",
+        settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet",
+    ):
+        stale.unlink(missing_ok=True)
     lake_file: Path | None = None
     quarantine_file: Path | None = None
     if len(result.accepted):
@@ -198,7 +210,7 @@ def _ingest_file(
         settings.archive_dir / f"{landing.extract_date:%Y%m%d}" / f"{sha[:16]}_{landing.name}"
     )
     archive_file.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(landing.path, archive_file)
+    ledger.write_atomic(archive_file, data)
     outcome = FileOutcome(
         file_name=landing.name,
         extract=extract.name,

@@ -42,7 +42,7 @@ def ledger_dir(settings: Settings) -> Path:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see either nothing or all of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         handle.write(data)
         handle.flush()

@@ -8,7 +8,7 @@ inside quoted fields (a record may span several physical lines).
 from __future__ import annotations
 
 import csv
-import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.contract import LANDING_FILE
+
+# A field may legitimately be large (a pasted log in a ticket subject); the csv module's
+# default limit of 128 KiB would split such a record.
+csv.field_size_limit(64 * 1024 * 1024)
 
 # Invalid UTF-8 bytes survive decoding as lone surrogates, so the row that holds them
 # can be quarantined instead of the whole file failing.
@@ -64,22 +68,13 @@ def classify(path: Path) -> LandingFile | None:
     return LandingFile(path=path, extract=match.group("extract"), extract_date=extract_date)
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def decode(data: bytes) -> str:
     """Decode a landing file: UTF-8 with an optional BOM; UTF-16 when it carries a BOM.
 
     Bytes that are not UTF-8 are kept as surrogates so that only their rows are rejected.
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     text = data.decode("utf-8", errors="surrogateescape")
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -89,14 +84,32 @@ def printable(raw: str) -> str:
     return _UNDECODABLE.sub("\ufffd", raw)
 
 
+def _physical_lines(text: str) -> list[str]:
+    # Only CR, LF and CRLF end a line in CSV; str.splitlines would also split on U+2028,
+    # form feeds and the like, which may sit inside a value.
+    return io.StringIO(text, newline="").readlines()
+
+
+def _line_by_line(lines: list[str], problem: str) -> ParsedFile:
+    """A file whose header cannot be read: every later non-blank line is a rejected row."""
+    parsed = ParsedFile(header=[], problem=problem)
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip():
+            parsed.records.append([])
+            parsed.lines.append(number)
+            parsed.raws.append(line.rstrip("\r\n"))
+    return parsed
+
+
 def parse(text: str) -> ParsedFile:
     """Split CSV text into a header and records, each with its first line number and raw text."""
+    physical_lines = _physical_lines(text)
     buffer: list[str] = []
     physical = 0
 
     def lines() -> Iterator[str]:
         nonlocal physical
-        for line in text.splitlines(keepends=True):
+        for line in physical_lines:
             physical += 1
             buffer.append(line)
             yield line
@@ -112,6 +125,12 @@ def parse(text: str) -> ParsedFile:
                 raw = "".join(buffer).rstrip("\r\n")
                 buffer.clear()
                 if parsed is None:
+                    if physical > 1:
+                        return _line_by_line(
+                            physical_lines,
+                            "the header row is malformed: a quote opened in it runs on "
+                            f"over {physical} lines",
+                        )
                     parsed = ParsedFile(header=[h.strip() for h in fields])
                 elif fields or raw.strip():
                     parsed.records.append(fields)
@@ -123,7 +142,7 @@ def parse(text: str) -> ParsedFile:
             raw = "".join(buffer).rstrip("\r\n")
             buffer.clear()
             if parsed is None:
-                return ParsedFile(header=[], problem=f"unreadable header: {exc}")
+                return _line_by_line(physical_lines, f"the header row is malformed: {exc}")
             parsed.errors[len(parsed.records)] = f"malformed CSV record: {exc}"
             parsed.records.append([])
             parsed.lines.append(start)

@@ -7,16 +7,13 @@ timestamps as UTC instants, dates as dates, numbers as floats.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.config import ConfigError
 from orchestration.contract import LINEAGE_COLUMNS, Column, Extract
 from orchestration.ingest.reader import ParsedFile, has_undecodable, printable
 
@@ -41,6 +38,7 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_file_sha256": pa.string(),
 }
 # Columns that must name a member of the MSP's reference data.
+_LINEAGE_SET = {*LINEAGE_COLUMNS, "_source_line"}
 REFERENCE_COLUMNS = {"client_id": "clients", "engineer_id": "engineers"}
 
 
@@ -69,20 +67,6 @@ def arrow_schema(extract: Extract, extras: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def load_reference_ids(seeds_dir: Path) -> dict[str, frozenset[str]]:
-    """The client and engineer ids of the reference data, for referential checks at ingest."""
-    ids: dict[str, frozenset[str]] = {}
-    for column, seed in REFERENCE_COLUMNS.items():
-        path = seeds_dir / f"{seed}.csv"
-        if path.exists():
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                reader = csv.DictReader(handle)
-                if column not in (reader.fieldnames or []):
-                    raise ConfigError(f"{path}: the header lacks the column {column}")
-                ids[column] = frozenset(row[column].strip() for row in reader)
-    return ids
-
-
 class _Reasons:
     """Collects the reasons against each row, vectorised by mask."""
 
@@ -109,12 +93,7 @@ class _Reasons:
         return ["; ".join(self.items[i]) for i in positions]
 
 
-def _check_column(
-    column: Column,
-    values: pd.Series,
-    reasons: _Reasons,
-    known: frozenset[str] | None,
-) -> pd.Series:
+def _check_column(column: Column, values: pd.Series, reasons: _Reasons) -> pd.Series:
     """Check one column's text values; return them typed (invalid ones as null)."""
     text = values.str.strip()
     empty = text.eq("")
@@ -148,8 +127,9 @@ def _check_column(
         )
         return parsed.dt.date
     if column.type in ("number", "integer"):
-        number = pd.to_numeric(text.where(present, None), errors="coerce")
+        number = pd.to_numeric(text.where(present, None), errors="coerce").astype("float64")
         finite = np.isfinite(number.to_numpy(dtype=float, na_value=np.nan))
+        number = number.where(finite)
         reasons.add(present & ~finite, text.map(lambda v: f"{name} {_show(v)} is not a number"))
         if column.type == "integer":
             fractional = present & finite & (number.fillna(0) % 1 != 0)
@@ -165,14 +145,12 @@ def _check_column(
                 )
             )
             reasons.add(out, text.map(lambda v: f"{name} {_show(v)} is outside {lo:g}..{hi:g}"))
-        return (
-            number.astype("float64") if column.type == "number" else number.round().astype("Int64")
-        )
+        if column.type == "number":
+            return number
+        # Rows with values out of range are rejected above; nulling them keeps the cast safe.
+        return number.where(number.abs() < 2**53).round().astype("Int64")
     if not _is_id(name):
         return values.where(present, None)  # free text is kept as written
-    if known is not None:
-        unknown = present & ~text.isin(known)
-        reasons.add(unknown, text.map(lambda v: f"{name} {_show(v)} is not in the reference data"))
     return text.where(present, None)
 
 
@@ -180,13 +158,12 @@ def _is_id(name: str) -> bool:
     return name.endswith("_id")
 
 
-def validate(
-    extract: Extract,
-    parsed: ParsedFile,
-    reference_ids: dict[str, frozenset[str]] | None = None,
-) -> Validated:
-    """Split a parsed file into typed accepted rows and rejected rows with reasons."""
-    reference_ids = reference_ids or {}
+def validate(extract: Extract, parsed: ParsedFile) -> Validated:
+    """Split a parsed file into typed accepted rows and rejected rows with reasons.
+
+    Ids are not looked up in the reference data here: the lake must not depend on the
+    seeds of the day it was loaded (see DECISIONS.md, "Unknown clients and engineers").
+    """
     header = parsed.header
     n = parsed.row_count
     lines = np.asarray(parsed.lines, dtype=np.int64)
@@ -214,14 +191,12 @@ def validate(
     for i, fields in enumerate(parsed.records):
         if i in parsed.errors:
             reasons.items[i].append(parsed.errors[i])
-            rows.append([""] * width)
         elif len(fields) != width:
             reasons.items[i].append(f"row has {len(fields)} fields; the header has {width}")
-            rows.append([""] * width)
-        else:
-            rows.append(fields)
         if has_undecodable(parsed.raws[i]):
             reasons.items[i].append("row is not valid UTF-8")
+        # A structurally broken row carries only that reason; its fields are not read.
+        rows.append([""] * width if reasons.items[i] else fields)
 
     frame = pd.DataFrame(rows, columns=header, dtype=object) if n else pd.DataFrame(columns=header)
     frame = frame.astype(object).fillna("")
@@ -229,10 +204,9 @@ def validate(
     typed: dict[str, pd.Series] = {}
     for column in extract.columns:
         if column.name in frame.columns:
-            values = frame[column.name].astype(str)
-            known = reference_ids.get(column.name) if _is_id(column.name) else None
+            values = frame[column.name]
             column_reasons = _Reasons(n)
-            typed[column.name] = _check_column(column, values, column_reasons, known)
+            typed[column.name] = _check_column(column, values, column_reasons)
             # Rows already broken structurally carry only that reason.
             for i in np.flatnonzero(~structural):
                 reasons.items[i].extend(column_reasons.items[i])

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, sql_literal
 from orchestration.ingest import ledger
 from orchestration.quality import results
 
@@ -193,7 +193,7 @@ def publish(
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        con.execute(f"attach '{settings.build_db}' as build (read_only)")
+        con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
         for schema, name in relations:
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(

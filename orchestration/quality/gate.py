@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 from dagster import AssetExecutionContext
 
-from orchestration.config import Settings
+from orchestration.config import Settings, sql_literal
 from orchestration.ingest import ledger
 from orchestration.ingest.landing import QUARANTINE_DIR
 from orchestration.quality import results
@@ -55,7 +55,7 @@ def decide(run_results: list[results.CheckResult]) -> GateDecision:
 
 
 def _glob(settings: Settings, folder: str) -> str:
-    return str(settings.lake_dir / folder / "*.parquet")
+    return sql_literal(settings.lake_dir / folder / "*.parquet")
 
 
 def reconcile(settings: Settings) -> list[results.CheckResult]:
@@ -65,14 +65,12 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
     try:
         count = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         lake_rows = sum(
-            count(f"select count(*) from read_parquet('{_glob(settings, e)}')")
+            count(f"select count(*) from read_parquet({_glob(settings, e)})")
             for e in ("tickets", "ticket_events", "timeslips", "surveys")
         )
-        quarantined = count(
-            f"select count(*) from read_parquet('{_glob(settings, QUARANTINE_DIR)}')"
-        )
+        quarantined = count(f"select count(*) from read_parquet({_glob(settings, QUARANTINE_DIR)})")
         lake_tickets = count(
-            f"select count(distinct ticket_id) from read_parquet('{_glob(settings, 'tickets')}')"
+            f"select count(distinct ticket_id) from read_parquet({_glob(settings, 'tickets')})"
         )
         rows_in = sum(e.rows_in for e in entries)
         found = [
@@ -88,7 +86,7 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
                 ),
             )
         ]
-        con.execute(f"attach '{settings.build_db}' as build (read_only)")
+        con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
         tables = {
             row[0]
             for row in con.execute(

@@ -7,6 +7,7 @@ warehouse is the whole history of every check of every run.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +50,13 @@ class CheckResult:
         return self.severity == "error" and not self.passed
 
     def line(self) -> str:
-        state = "passed" if self.passed else f"FAILED ({self.failing_count} failing)"
+        state = (
+            "passed"
+            if self.passed
+            else f"FAILED ({self.failing_count} failing)"
+            if self.failing_count
+            else "FAILED"
+        )
         text = f"{self.severity:5} {self.check_name} on {self.target}: {state}"
         return f"{text} - {self.detail}" if self.detail and not self.passed else text
 
@@ -75,7 +82,7 @@ def record(settings: Settings, run_id: str, stage: str, results: list[CheckResul
     }
     path = results_dir(settings) / run_id / f"{stage}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(pa.table(rows, schema=RESULTS_SCHEMA), tmp)
     tmp.replace(path)
 

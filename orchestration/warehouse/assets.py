@@ -64,8 +64,14 @@ def dbt_results(
                 target=target or "warehouse",
                 severity="warn" if severity == "warn" else "error",
                 passed=status == "pass",
-                failing_count=int(result.get("failures") or (0 if status == "pass" else 1)),
-                detail="" if status == "pass" else str(result.get("message") or status),
+                failing_count=int(result.get("failures") or 0),
+                detail=(
+                    ""
+                    if status == "pass"
+                    else "not run: a model it tests was not built"
+                    if status == "skipped"
+                    else str(result.get("message") or status)
+                ),
             )
         )
     found.append(
