@@ -60,7 +60,8 @@ def _run_job(current: Settings, as_of: str) -> int:
 
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
-    from orchestration.publish.assets import GATE_BLOCKED_EXIT, PUBLISHED_KEY
+    from orchestration.publish.assets import GATE_BLOCKED_EXIT
+    from orchestration.publish.publisher import latest_publication
 
     job = defs.resolve_job_def(JOB_NAME)
     instance = (
@@ -75,13 +76,8 @@ def _run_job(current: Settings, as_of: str) -> int:
     result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     run_id = result.run_id
     if result.success:
-        published = [
-            m
-            for m in result.asset_materializations_for_node("published_warehouse")
-            if m.asset_key == PUBLISHED_KEY
-        ]
-        meta = published[0].metadata if published else {}
-        if meta.get("published") and meta["published"].value:
+        latest = latest_publication(current)
+        if latest is not None and latest.run_id == run_id:
             _print_tables(current)
         return EXIT_OK
     failures = [e for e in result.all_events if e.is_step_failure]
@@ -127,13 +123,15 @@ def _print_tables(current: Settings) -> None:
     con = duckdb.connect(str(current.published_db), read_only=True)
     try:
         rows = con.execute(
-            "select table_name, estimated_size from duckdb_tables() order by table_name"
+            "select case when schema_name = 'main' then '' else schema_name || '.' end"
+            " || table_name, estimated_size from duckdb_tables()"
+            " order by schema_name <> 'main', schema_name, table_name"
         ).fetchall()
     finally:
         con.close()
     log.info(f"Published warehouse: {current.published_db}")
     for name, size in rows:
-        log.info(f"  {name:32} {size:>10} rows")
+        log.info(f"  {name:34} {size:>10} rows")
 
 
 def command_run(as_of_text: str | None) -> int:
