@@ -61,7 +61,7 @@ def _run_job(current: Settings, as_of: str) -> int:
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
     from orchestration.publish.assets import GATE_BLOCKED_EXIT
-    from orchestration.publish.publisher import latest_publication
+    from orchestration.publish.publisher import is_current, latest_publication
 
     job = defs.resolve_job_def(JOB_NAME)
     instance = (
@@ -79,11 +79,20 @@ def _run_job(current: Settings, as_of: str) -> int:
         latest = latest_publication(current)
         if latest is not None and latest.run_id == run_id:
             _print_tables(current)
-        return EXIT_OK
+            return EXIT_OK
+        if is_current(current, as_of) is not None:
+            return EXIT_OK  # the publication already holds exactly these inputs
+        skipped = sorted({e.step_key for e in result.all_events if e.is_step_skipped})
+        log.error(
+            "Not published: the run ended without reaching the publication"
+            + (f" (skipped: {', '.join(skipped)})" if skipped else "")
+        )
+        return EXIT_ERROR
     failures = [e for e in result.all_events if e.is_step_failure]
     blocked = [e for e in failures if _is_gate_block(e, GATE_BLOCKED_EXIT)]
     for event in failures:
-        log.error(f"{event.step_key} failed: {_root_message(event.step_failure_data.error)}")
+        if event not in blocked:
+            log.error(f"{event.step_key} failed: {_root_message(event.step_failure_data.error)}")
     if failures and len(blocked) == len(failures):
         log.error(
             f"Not published: the quality gate blocked run {run_id}; "

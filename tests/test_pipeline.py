@@ -142,7 +142,7 @@ def test_every_landed_row_is_in_the_lake_or_quarantine_and_audited(
     lake_tickets = workspace.data_dir / "lake" / "tickets" / "*.parquet"
     tickets_in_lake = duckdb.sql(
         f"select count(distinct ticket_id) from read_parquet('{lake_tickets}')"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert workspace.query("select count(*) from fct_tickets")[0][0] == tickets_in_lake
 
 
