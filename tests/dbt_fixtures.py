@@ -24,29 +24,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.config import DBT_PROJECT_DIR, dbt_seed_path
-from orchestration.contract import EXTRACTS, REFERENCE_FILES, ColumnType
-
-ARROW_TYPES: dict[ColumnType, pa.DataType] = {
-    "text": pa.string(),
-    "enum": pa.string(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "date": pa.date32(),
-    "number": pa.float64(),
-    "integer": pa.int64(),
-}
-
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        ("file_name", pa.string()),
-        ("extract", pa.string()),
-        ("line_number", pa.int64()),
-        ("raw_line", pa.string()),
-        ("reason", pa.string()),
-        ("file_sha256", pa.string()),
-        ("run_id", pa.string()),
-        ("ingested_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
+from orchestration.contract import EXTRACTS, REFERENCE_FILES
+from orchestration.ingest.landing import QUARANTINE_SCHEMA
+from orchestration.ingest.validate import arrow_schema
 
 Row = dict[str, Any]
 
@@ -357,17 +337,8 @@ def write_seeds(seeds_dir: Path) -> None:
 
 
 def lake_schema(extract: str) -> pa.Schema:
-    """An extract's lake schema: contract columns typed, an unknown extra column, lineage."""
-    fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in EXTRACTS[extract].columns]
-    fields += [
-        # An unknown extra column, which the models must ignore.
-        pa.field("custom_field", pa.string()),
-        pa.field("_source_file", pa.string()),
-        pa.field("_source_line", pa.int64()),
-        pa.field("_extract_date", pa.date32()),
-        pa.field("_file_sha256", pa.string()),
-    ]
-    return pa.schema(fields)
+    """An extract's lake schema as the ingest writes it, with an unknown extra column."""
+    return arrow_schema(EXTRACTS[extract], ["custom_field"])
 
 
 def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Row]) -> None:
