@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
 FOUNDATION_TABLES = (
     "dim_clients,dim_engineers,dim_dates,fct_tickets,quarantine_rows,"
-    "audit_check_results,audit_publications"
+    "audit_check_results,audit_publications,audit_ingested_files"
 )
 
 
@@ -125,6 +125,9 @@ def test_every_landed_row_is_in_the_lake_or_quarantine_and_audited(
     )
     assert rows_in > 0
     assert rows_in == lake
+    assert workspace.query(
+        "select sum(rows_in), sum(rows_loaded) + sum(rows_quarantined) from audit_ingested_files"
+    ) == [(rows_in, rows_in)]
     (publication,) = workspace.query("select inputs from audit_publications")
     assert sorted(i["sha256"] for i in json.loads(publication[0])) == sorted(
         e["sha256"] for e in ledger

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,89 @@ def _publications_table(items: list[Publication]) -> pa.Table:
     )
 
 
+# The audit tables are written here rather than by dbt; their documentation travels
+# with them into the published file, where BI tools show it.
+AUDIT_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    "audit_check_results": (
+        "Every check of every run, append-only: ingest checks, Great Expectations suites, "
+        "dbt tests and the gate's reconciliations.",
+        {
+            "run_id": "The run that evaluated the check.",
+            "stage": "Where it ran: ingest, dbt or gate.",
+            "check_name": "The check: a dbt test name, row_conservation, ...",
+            "target": "The asset or table the check guards.",
+            "severity": "error blocks publication; warn is published for review.",
+            "passed": "Whether the check passed.",
+            "failing_count": "Failing rows (or files, or models) found by the check.",
+            "sample_keys": "JSON list of up to five keys of failing rows (file:line for ingest).",
+            "detail": "What was counted, or why the check failed.",
+            "checked_at": "When the result was recorded (UTC).",
+        },
+    ),
+    "audit_publications": (
+        "Every publication of the warehouse: what went in and what the checks said.",
+        {
+            "run_id": "The run that published.",
+            "published_at": "When the file was replaced (UTC).",
+            "as_of": "The instant 'now' of the build (UTC): --as-of or the latest updated_at.",
+            "input_files": "Number of landing files ingested so far.",
+            "inputs": "JSON list of the ingested files: name, SHA-256, rows.",
+            "seeds": "JSON object: each reference file's SHA-256.",
+            "code_version": "Package version and a digest of the code and dbt project.",
+            "fingerprint": "Digest of inputs, seeds, code and as_of; equal inputs, equal marts.",
+            "checks_total": "Checks evaluated in the publishing run.",
+            "checks_warned": "warn checks that did not pass in the publishing run.",
+        },
+    ),
+    "audit_ingested_files": (
+        "Every landing file ingested: where its rows went. rows_in = rows_loaded + "
+        "rows_quarantined for every file.",
+        {
+            "file_name": "The landing file's name.",
+            "extract": "tickets, ticket_events, timeslips or surveys.",
+            "extract_date": "The date in the file name.",
+            "sha256": "SHA-256 of the file's bytes; the same bytes again are a no-op.",
+            "rows_in": "Data rows read from the file.",
+            "rows_loaded": "Rows written to the lake.",
+            "rows_quarantined": "Rows written to quarantine_rows with a reason.",
+            "archive_file": "Where the original file is kept, under the data folder.",
+            "run_id": "The run that ingested it.",
+            "ingested_at": "When it was ingested (UTC).",
+        },
+    ),
+}
+
+
+def _ingested_files_table(settings: Settings) -> pa.Table:
+    entries = sorted(ledger.load(settings).values(), key=lambda e: (e.ingested_at, e.file_name))
+    return pa.table(
+        {
+            "file_name": [e.file_name for e in entries],
+            "extract": [e.extract for e in entries],
+            "extract_date": pa.array(
+                [date.fromisoformat(e.extract_date) for e in entries], pa.date32()
+            ),
+            "sha256": [e.sha256 for e in entries],
+            "rows_in": pa.array([e.rows_in for e in entries], pa.int64()),
+            "rows_loaded": pa.array([e.rows_loaded for e in entries], pa.int64()),
+            "rows_quarantined": pa.array([e.rows_quarantined for e in entries], pa.int64()),
+            "archive_file": [e.archive_file for e in entries],
+            "run_id": [e.run_id for e in entries],
+            "ingested_at": pa.array(
+                [datetime.fromisoformat(e.ingested_at) for e in entries],
+                pa.timestamp("us", tz="UTC"),
+            ),
+        }
+    )
+
+
+def _describe(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    description, columns = AUDIT_DOCS[table]
+    con.execute(f"comment on table {table} is {sql_literal(description)}")
+    for column, text in columns.items():
+        con.execute(f"comment on column {table}.{column} is {sql_literal(text)}")
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -200,12 +283,16 @@ def publish(
                 f'create table "{schema}"."{name}" as select * from build."{schema}"."{name}"'
             )
         con.execute("detach build")
-        history = results.history(settings)  # noqa: F841 - read by the SQL below
-        publications_so_far = _publications_table([*publications(settings), publication])  # noqa: F841
-        con.execute("create or replace table audit_check_results as select * from history")
-        con.execute(
-            "create or replace table audit_publications as select * from publications_so_far"
-        )
+        audit_tables = {
+            "audit_check_results": results.history(settings),
+            "audit_publications": _publications_table([*publications(settings), publication]),
+            "audit_ingested_files": _ingested_files_table(settings),
+        }
+        for name, table in audit_tables.items():
+            con.register("incoming", table)
+            con.execute(f"create table {name} as select * from incoming")
+            con.unregister("incoming")
+            _describe(con, name)
         con.execute("checkpoint")
     finally:
         con.close()
