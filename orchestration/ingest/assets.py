@@ -112,25 +112,6 @@ def expectation_results(report: IngestReport) -> list[results.CheckResult]:
     return found
 
 
-def to_dagster(result: results.CheckResult) -> dg.AssetCheckResult:
-    """A check result as a Dagster asset check evaluation."""
-    return dg.AssetCheckResult(
-        asset_key=dg.AssetKey(result.target.split("/")),
-        check_name=result.check_name,
-        passed=result.passed,
-        severity=(
-            dg.AssetCheckSeverity.ERROR
-            if result.severity == "error"
-            else dg.AssetCheckSeverity.WARN
-        ),
-        metadata={
-            "failing_count": result.failing_count,
-            "sample_keys": ", ".join(result.sample_keys),
-            "detail": result.detail,
-        },
-    )
-
-
 @dg.multi_asset(
     name="ingest_landing_files",
     specs=_specs(),
@@ -163,7 +144,7 @@ def ingest_landing_files(
         )
     yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata={"rows_quarantined": quarantined})
     for check in checks:
-        yield to_dagster(check)
+        yield results.to_dagster(check)
     say(
         context,
         f"Ingest: {report.new_files} new files, "

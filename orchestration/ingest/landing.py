@@ -9,7 +9,6 @@ were already ingested is a no-op.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import pyarrow.parquet as pq
 
 from orchestration.config import Settings
 from orchestration.contract import EXTRACTS, Extract
+from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.reader import LandingFile, classify, decode, parse
 from orchestration.ingest.validate import arrow_schema, to_arrow, validate
@@ -108,20 +108,10 @@ def ensure_lake_layout(settings: Settings) -> None:
     for extract in EXTRACTS.values():
         target = settings.lake_dir / extract.name / SCHEMA_FILE
         if not target.exists():
-            _write_parquet(arrow_schema(extract, []).empty_table(), target)
+            write_parquet(arrow_schema(extract, []).empty_table(), target)
     target = settings.lake_dir / QUARANTINE_DIR / SCHEMA_FILE
     if not target.exists():
-        _write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
-
-
-def _write_parquet(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file durably and atomically (temporary name, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+        write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
 
 
 def _parquet_rows(path: Path | None) -> int:
@@ -186,7 +176,7 @@ def _ingest_file(
             "_file_sha256": sha,
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
-        _write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
+        write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
         report.accepted[extract.name].append(result.accepted.assign(_source_file=landing.name))
     if len(result.rejected):
         quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
@@ -205,12 +195,11 @@ def _ingest_file(
             },
             schema=QUARANTINE_SCHEMA,
         )
-        _write_parquet(table, quarantine_file)
+        write_parquet(table, quarantine_file)
     archive_file = (
         settings.archive_dir / f"{landing.extract_date:%Y%m%d}" / f"{sha[:16]}_{landing.name}"
     )
-    archive_file.parent.mkdir(parents=True, exist_ok=True)
-    ledger.write_atomic(archive_file, data)
+    write_atomic(archive_file, data)
     outcome = FileOutcome(
         file_name=landing.name,
         extract=extract.name,

@@ -10,11 +10,11 @@ ledger and only removes the landing copy.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from orchestration.config import Settings
+from orchestration.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,6 @@ class IngestedFile:
 
 def ledger_dir(settings: Settings) -> Path:
     return settings.audit_dir / "ingested"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see either nothing or all of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def record(settings: Settings, entry: IngestedFile) -> None:

@@ -37,9 +37,7 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_extract_date": pa.date32(),
     "_file_sha256": pa.string(),
 }
-# Columns that must name a member of the MSP's reference data.
 _LINEAGE_SET = {*LINEAGE_COLUMNS, "_source_line"}
-REFERENCE_COLUMNS = {"client_id": "clients", "engineer_id": "engineers"}
 
 
 @dataclass

@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, sql_literal
+from orchestration.files import write_atomic
 from orchestration.ingest import ledger
 from orchestration.quality import results
 
@@ -300,5 +301,5 @@ def publish(
     os.replace(tmp, settings.published_db)
     _fsync(settings.published_dir)
     record = publications_dir(settings) / f"{run_id}.json"
-    ledger.write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
+    write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
     return publication

@@ -51,9 +51,7 @@ class GateDecision:
 def decide(run_results: list[results.CheckResult]) -> GateDecision:
     """The gate's decision over every check result of a run."""
     # The checks that ran and failed first; those not run for want of a model after.
-    blocking = sorted(
-        (r for r in run_results if r.blocks), key=lambda r: r.detail.startswith("not run")
-    )
+    blocking = sorted((r for r in run_results if r.blocks), key=lambda r: r.not_run)
     warnings = [r for r in run_results if r.severity == "warn" and not r.passed]
     return GateDecision(not blocking, len(run_results), blocking, warnings)
 
@@ -190,13 +188,7 @@ def quality_gate(
         }
     )
     for check in own:
-        yield dg.AssetCheckResult(
-            asset_key=GATE_KEY,
-            check_name=check.check_name,
-            passed=check.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"detail": check.detail, "failing_count": check.failing_count},
-        )
+        yield results.to_dagster(check, asset_key=GATE_KEY)
 
 
 defs = dg.Definitions(assets=[quality_gate])

@@ -7,15 +7,16 @@ warehouse is the whole history of every check of every run.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.config import Settings
+from orchestration.files import write_parquet
 
 RESULTS_SCHEMA = pa.schema(
     [
@@ -33,6 +34,9 @@ RESULTS_SCHEMA = pa.schema(
 )
 
 
+NOT_RUN = "not run: a model it tests was not built"
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check in one run."""
@@ -44,6 +48,11 @@ class CheckResult:
     failing_count: int = 0
     sample_keys: tuple[str, ...] = ()
     detail: str = ""
+
+    @property
+    def not_run(self) -> bool:
+        """Failed because it could not run (what it tests was not built)."""
+        return not self.passed and self.detail == NOT_RUN
 
     @property
     def blocks(self) -> bool:
@@ -80,11 +89,9 @@ def record(settings: Settings, run_id: str, stage: str, results: list[CheckResul
         "detail": [r.detail for r in results],
         "checked_at": [now] * len(results),
     }
-    path = results_dir(settings) / run_id / f"{stage}.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(pa.table(rows, schema=RESULTS_SCHEMA), tmp)
-    tmp.replace(path)
+    write_parquet(
+        pa.table(rows, schema=RESULTS_SCHEMA), results_dir(settings) / run_id / f"{stage}.parquet"
+    )
 
 
 def for_run(settings: Settings, run_id: str) -> list[CheckResult]:
@@ -117,3 +124,22 @@ def history(settings: Settings) -> pa.Table:
         return RESULTS_SCHEMA.empty_table()
     tables = [pq.read_table(p, schema=RESULTS_SCHEMA) for p in files]
     return pa.concat_tables(tables).sort_by([("checked_at", "ascending"), ("run_id", "ascending")])
+
+
+def to_dagster(result: CheckResult, asset_key: dg.AssetKey | None = None) -> dg.AssetCheckResult:
+    """A check result as a Dagster asset check evaluation (on its target unless given)."""
+    return dg.AssetCheckResult(
+        asset_key=asset_key or dg.AssetKey(result.target.split("/")),
+        check_name=result.check_name,
+        passed=result.passed,
+        severity=(
+            dg.AssetCheckSeverity.ERROR
+            if result.severity == "error"
+            else dg.AssetCheckSeverity.WARN
+        ),
+        metadata={
+            "failing_count": result.failing_count,
+            "sample_keys": ", ".join(result.sample_keys),
+            "detail": result.detail,
+        },
+    )

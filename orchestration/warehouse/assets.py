@@ -83,7 +83,7 @@ def dbt_results(
                 detail=(
                     ""
                     if status == "pass"
-                    else "not run: a model it tests was not built"
+                    else results.NOT_RUN
                     if status == "skipped"
                     else str(result.get("message") or status)
                 ),
@@ -154,7 +154,7 @@ def warehouse_models(
     checks = dbt_results(run_results, manifest)
     results.record(settings, context.run_id, "dbt", checks)
     failed = [c for c in checks if not c.passed]
-    not_run = [c for c in failed if c.detail.startswith("not run")]
+    not_run = [c for c in failed if c.not_run]
     say(context, f"dbt: {len(checks) - 1} tests, {len(failed)} not passing")
     for check in failed:
         if check not in not_run:
