@@ -2,7 +2,7 @@ with
 
 events as (
 
-    select * from {{ ref('stg_psa__ticket_events') }}
+    select * from {{ ref('int_ticket_events__unioned') }}
 
 ),
 

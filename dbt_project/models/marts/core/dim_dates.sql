@@ -20,7 +20,7 @@ engineers as (
 
 tickets as (
 
-    select * from {{ ref('stg_psa__tickets') }}
+    select * from {{ ref('int_tickets__unioned') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 tickets as (
 
-    select * from {{ ref('stg_psa__tickets') }}
+    select * from {{ ref('int_tickets__unioned') }}
 
 ),
 
