@@ -86,9 +86,19 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("CAL_US", "2024-01-01", "New Year's Day"),
     ],
     "engineer_leave": [("E1", "2024-03-04", "8")],
+    # Every tier and priority of the fixture's tickets has a policy for both metrics.
     "sla_policies": [
         ("gold", "P1", "first_response", "30", "24x7", "", "95"),
         ("gold", "P1", "resolution", "240", "business", "Waiting Customer;Waiting Vendor", "90"),
+        *[
+            (tier, priority, metric, "480", "business", "Waiting Customer", "90")
+            for tier in ("gold", "silver")
+            for priority in ("P2", "P3", "P4")
+            for metric in ("first_response", "resolution")
+            if (tier, priority) != ("gold", "P1")
+        ],
+        ("silver", "P1", "first_response", "30", "24x7", "", "95"),
+        ("silver", "P1", "resolution", "240", "24x7", "", "95"),
     ],
     "xla_targets": [("gold", "happiness", ">=", "30", "5")],
     "timeslip_rules": [("R1", "true", "error", "12", "", "More than 12 hours in a day")],

@@ -233,16 +233,18 @@ def _fsync(path: Path) -> None:
 
 
 def published_relations(manifest: dict[str, Any]) -> list[tuple[str, str]]:
-    """The tables this dbt project builds: its table models and its seeds.
+    """The tables of this dbt project that BI tools read: its marts and its seeds.
 
-    Views (which read the lake) and relations left in the build file by earlier versions
-    of the project are not published.
+    Staging views (which read the lake), intermediate tables (working state of the
+    marts) and relations left in the build file by earlier versions of the project are
+    not published.
     """
     found = []
     for node in manifest.get("nodes", {}).values():
         kind = node.get("resource_type")
         materialized = node.get("config", {}).get("materialized")
-        if kind == "seed" or (kind == "model" and materialized in ("table", "incremental")):
+        is_mart = kind == "model" and node.get("fqn", [None, None])[1] == "marts"
+        if kind == "seed" or (is_mart and materialized in ("table", "incremental")):
             found.append((node["schema"], node.get("alias") or node["name"]))
     return sorted(found)
 

@@ -1,0 +1,143 @@
+{{ config(materialized='table') }}
+
+{#-
+    One SLA clock per ticket and metric (CONTRACT §4): the policy of the client's tier
+    and the ticket's latest priority, where the clock starts (`created_at`, also after a
+    priority change) and where it stopped for good, in minutes since the epoch.
+    `first_response` stops at `first_response_at` (at the first resolution when a ticket
+    was resolved with no response recorded); `resolution` stops where the last run of
+    `Resolved`/`Closed` statuses began, if the ticket is still in one. A clock that has
+    not stopped is measured up to `as_of`.
+-#}
+
+with
+
+tickets as (
+
+    select * from {{ ref('int_tickets__unioned') }}
+
+),
+
+clients as (
+
+    select * from {{ ref('stg_reference__clients') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('stg_reference__sla_policies') }}
+
+),
+
+run_parameters as (
+
+    select * from {{ ref('run_parameters') }}
+
+),
+
+status_intervals as (
+
+    select * from {{ ref('int_sla__status_intervals') }}
+
+),
+
+metrics as (
+
+    select 'first_response' as metric
+    union all
+    select 'resolution' as metric
+
+),
+
+resolutions as (
+
+    select
+        ticket_id,
+        max(case when not is_resolved then status_end end) as last_open_end,
+        min(case when is_resolved then status_start end) as first_resolution,
+        max(status_sequence) as last_sequence
+
+    from status_intervals
+    group by ticket_id
+
+),
+
+latest_status as (
+
+    select
+        resolutions.ticket_id,
+        resolutions.first_resolution,
+        resolutions.last_open_end,
+        status_intervals.is_resolved as ends_resolved
+
+    from resolutions
+    inner join status_intervals
+        on
+            resolutions.ticket_id = status_intervals.ticket_id
+            and resolutions.last_sequence = status_intervals.status_sequence
+
+),
+
+clocks as (
+
+    select
+        tickets.ticket_id,
+        tickets.client_id,
+        metrics.metric,
+        tickets.priority,
+        clients.contract_tier,
+        clients.calendar_id,
+        clients.timezone,
+        policies.clock,
+        policies.target_minutes,
+        policies.pause_statuses,
+        policies.attainment_target_pct,
+        case
+            when policies.metric is not null
+                then {{ dbt.concat(['clients.contract_tier', "'/'", 'tickets.priority', "'/'", 'metrics.metric']) }}
+        end as policy,
+        case
+            when policies.clock = '24x7' then '24x7'
+            else {{ dbt.concat(['clients.calendar_id', "'|'", 'clients.timezone']) }}
+        end as calendar_key,
+        {{ epoch_minute('tickets.created_at') }} as start_minute,
+        case
+            when metrics.metric = 'first_response'
+                then coalesce(
+                    case
+                        when tickets.first_response_at < tickets.created_at
+                            then {{ epoch_minute('tickets.created_at') }}
+                        else {{ epoch_minute('tickets.first_response_at') }}
+                    end,
+                    latest_status.first_resolution
+                )
+            when latest_status.ends_resolved
+                then coalesce(latest_status.last_open_end, {{ epoch_minute('tickets.created_at') }})
+        end as stop_minute,
+        {{ epoch_minute('run_parameters.as_of') }} as as_of_minute
+
+    from tickets
+    cross join metrics
+    cross join run_parameters
+    left join clients
+        on tickets.client_id = clients.client_id
+    left join policies
+        on
+            clients.contract_tier = policies.contract_tier
+            and tickets.priority = policies.priority
+            and metrics.metric = policies.metric
+    left join latest_status
+        on tickets.ticket_id = latest_status.ticket_id
+
+)
+
+select
+    *,
+    -- Where the clock's reading is taken: its stop, else as_of (never before the start).
+    coalesce(
+        stop_minute,
+        case when as_of_minute > start_minute then as_of_minute else start_minute end
+    ) as end_minute
+
+from clocks
