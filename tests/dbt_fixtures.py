@@ -336,14 +336,15 @@ class DataFolder:
         }
 
 
-def write_seeds(seeds_dir: Path) -> None:
+def write_seeds(seeds_dir: Path, seeds: dict[str, list[tuple[str, ...]]] | None = None) -> None:
     """Write the reference CSVs with exactly the `REFERENCE_FILES` columns."""
+    seeds = SEEDS if seeds is None else seeds
     seeds_dir.mkdir(parents=True, exist_ok=True)
     for name, columns in REFERENCE_FILES.items():
         with (seeds_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
-            writer.writerows(SEEDS[name])
+            writer.writerows(seeds.get(name, []))
 
 
 def lake_schema(extract: str) -> pa.Schema:
@@ -369,9 +370,11 @@ def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Ro
     pq.write_table(table, folder / file_name.replace(".csv", ".parquet"))
 
 
-def write_lake(lake_dir: Path) -> None:
+def write_lake(lake_dir: Path, lake: dict[str, dict[str, list[Row]]] | None = None) -> None:
     """Write every extract's files, each folder's schema-only file and the quarantine files."""
-    for extract, files in LAKE.items():
+    lake = LAKE if lake is None else lake
+    for extract in EXTRACTS:
+        files = lake.get(extract, {})
         folder = lake_dir / extract
         folder.mkdir(parents=True, exist_ok=True)
         # The ingest leaves one in every folder, so readers work before anything landed.
@@ -380,17 +383,26 @@ def write_lake(lake_dir: Path) -> None:
             write_extract_file(folder, extract, file_name, rows)
     quarantine_dir = lake_dir / "quarantine"
     quarantine_dir.mkdir(parents=True, exist_ok=True)
-    for file_name, rows in QUARANTINE.items():
+    pq.write_table(QUARANTINE_SCHEMA.empty_table(), quarantine_dir / "_schema.parquet")
+    for file_name, rows in (QUARANTINE if lake is LAKE else {}).items():
         pq.write_table(
             pa.Table.from_pylist(rows, schema=QUARANTINE_SCHEMA), quarantine_dir / file_name
         )
 
 
-def make_data_folder(root: Path) -> DataFolder:
-    """Lay out a data folder, seeds folder and dbt target folder under `root`."""
+def make_data_folder(
+    root: Path,
+    seeds: dict[str, list[tuple[str, ...]]] | None = None,
+    lake: dict[str, dict[str, list[Row]]] | None = None,
+) -> DataFolder:
+    """Lay out a data folder, seeds folder and dbt target folder under `root`.
+
+    Without `seeds` and `lake`, the module's own hand-counted rows; with them, another
+    test's (reference files or extracts not given are written empty).
+    """
     folder = DataFolder(root / "data", root / "seeds", root / "target")
-    write_seeds(folder.seeds_dir)
-    write_lake(folder.data_dir / "lake")
+    write_seeds(folder.seeds_dir, seeds)
+    write_lake(folder.data_dir / "lake", lake)
     (folder.data_dir / "build").mkdir(parents=True, exist_ok=True)
     return folder
 

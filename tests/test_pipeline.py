@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+import sla_oracle
 
 from orchestration.generate import generate
 
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.slow
 CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
 FOUNDATION_TABLES = (
     "dim_clients,dim_engineers,dim_dates,fct_tickets,quarantine_rows,"
-    "audit_check_results,audit_publications,audit_ingested_files"
+    "audit_check_results,audit_publications,audit_ingested_files,"
+    "fct_ticket_sla,fct_sla_clock_segments"
 )
 
 
@@ -63,6 +65,12 @@ class Workspace:
             return con.execute(sql).fetchall()
         finally:
             con.close()
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _digest(path: Path) -> str:
@@ -109,6 +117,40 @@ def test_first_run_publishes_the_foundation_tables(
     for table in ("dim_clients", "dim_engineers", "dim_dates", "fct_tickets"):
         assert workspace.query(f"select count(*) from {table}")[0][0] > 0, table
     assert not any(workspace.data_dir.joinpath("landing").iterdir())
+
+
+def test_every_sla_clock_agrees_with_a_minute_by_minute_count(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    """The published clocks equal an independent engine's (tests/sla_oracle.py) on every
+    ticket of the generated month: elapsed, paused, due, stop, breach and status."""
+    assert first_run.returncode == 0
+    con = duckdb.connect(str(workspace.data_dir / "build" / "warehouse.duckdb"), read_only=True)
+    try:
+        tickets = _records(con, "select * from staging.stg_psa__tickets")
+        events = _records(con, "select * from staging.stg_psa__ticket_events")
+        as_of = con.execute("select as_of from main.run_parameters").fetchall()[0][0]
+    finally:
+        con.close()
+    expected = sla_oracle.expected_clocks(
+        tickets, events, sla_oracle.read_reference(workspace.seeds_dir), as_of
+    )
+    published = {
+        (ticket_id, metric): sla_oracle.Clock(*values)
+        for ticket_id, metric, *values in workspace.query(
+            "select ticket_id, metric, elapsed_minutes, paused_minutes, due_at, stopped_at,"
+            " breached_at, sla_status from fct_ticket_sla"
+        )
+    }
+    assert len(published) == 2 * len(tickets)
+    differing = {
+        key: (published.get(key), clock)
+        for key, clock in expected.items()
+        if published.get(key) != clock
+    }
+    assert not differing, list(differing.items())[:5]
+    statuses = {clock.status for clock in expected.values()}
+    assert statuses == {"met", "breached", "in_progress"}, statuses
 
 
 def test_every_landed_row_is_in_the_lake_or_quarantine_and_audited(
