@@ -46,6 +46,16 @@ business_minute_buckets as (
 
 )
 
-select calendar_key, index_kind, cast(bucket as bigint) as bucket, piece_no from instant_buckets
+select
+    calendar_key,
+    index_kind,
+    cast(bucket as bigint) as bucket,
+    piece_no
+from instant_buckets
 union all
-select calendar_key, index_kind, cast(bucket as bigint) as bucket, piece_no from business_minute_buckets
+select
+    calendar_key,
+    index_kind,
+    cast(bucket as bigint) as bucket,
+    piece_no
+from business_minute_buckets

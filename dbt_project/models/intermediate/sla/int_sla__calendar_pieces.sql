@@ -71,11 +71,20 @@ calendars as (
 
 instants as (
 
-    select min(created_at) as earliest, max(updated_at) as latest from tickets
+    select
+        min(created_at) as earliest,
+        max(updated_at) as latest
+    from tickets
     union all
-    select min(occurred_at) as earliest, max(occurred_at) as latest from events
+    select
+        min(occurred_at) as earliest,
+        max(occurred_at) as latest
+    from events
     union all
-    select as_of as earliest, as_of as latest from run_parameters
+    select
+        as_of as earliest,
+        as_of as latest
+    from run_parameters
 
 ),
 
@@ -118,7 +127,7 @@ calendar_ranges as (
     select
         calendars.calendar_key,
         {{ epoch_minute(from_local_timestamp('cast(bounds.first_date as timestamp)', 'calendars.timezone')) }}
-        as range_start,
+            as range_start,
         {{ epoch_minute(from_local_timestamp(
             'cast(' ~ dbt.dateadd('day', 1, 'bounds.last_date') ~ ' as timestamp)',
             'calendars.timezone'
@@ -238,10 +247,10 @@ known as (
     select
         calendar_key,
         piece_kind,
+        piece_end,
         case
             when earlier_end > piece_start then earlier_end else piece_start
-        end as piece_start,
-        piece_end
+        end as piece_start
 
     from marked
     where earlier_end is null or piece_end > earlier_end
@@ -297,9 +306,19 @@ closed_pieces as (
 
 all_pieces as (
 
-    select calendar_key, piece_kind, piece_start, piece_end from known_with_previous
+    select
+        calendar_key,
+        piece_kind,
+        piece_start,
+        piece_end
+    from known_with_previous
     union all
-    select calendar_key, piece_kind, piece_start, piece_end from closed_pieces
+    select
+        calendar_key,
+        piece_kind,
+        piece_start,
+        piece_end
+    from closed_pieces
 
 ),
 

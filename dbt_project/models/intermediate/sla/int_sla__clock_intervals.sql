@@ -147,9 +147,9 @@ measured as (
         interval_start,
         interval_end,
         first_piece_no,
+        business_minute_at_start,
         -- The piece holding the interval's last minute.
         case when piece_start = interval_end then piece_no - 1 else piece_no end as last_piece_no,
-        business_minute_at_start,
         business_minute - business_minute_at_start as business_minutes
 
     from ends

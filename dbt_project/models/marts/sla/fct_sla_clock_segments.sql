@@ -106,8 +106,8 @@ numbered as (
 )
 
 select
-    {{ dbt.concat(['ticket_id', "'|'", 'metric', "'|'", dbt.cast('segment_number', api.Column.translate_type('string'))]) }}
-        as segment_id,
+    {%- set segment_number_text = dbt.cast('segment_number', api.Column.translate_type('string')) %}
+    {{ dbt.concat(['ticket_id', "'|'", 'metric', "'|'", segment_number_text]) }} as segment_id,
     ticket_id,
     metric,
     segment_number,

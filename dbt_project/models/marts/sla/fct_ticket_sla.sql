@@ -107,7 +107,12 @@ end_readings as (
 
 due_points as (
 
-    select ticket_id, metric, calendar_key, business_minute from reached_in_stretch
+    select
+        ticket_id,
+        metric,
+        calendar_key,
+        business_minute
+    from reached_in_stretch
     union all
     select
         ticket_id,
@@ -173,10 +178,8 @@ final as (
         -- The end of the minute that reaches the target.
         {{ minute_to_timestamp('due.at_minute + 1') }} as due_at,
         {{ minute_to_timestamp('measured.stop_minute') }} as stopped_at,
-        cast(
-            {{ dbt.date_trunc('month', to_local_timestamp(minute_to_timestamp('measured.stop_minute'), 'measured.timezone')) }}
-            as date
-        ) as stopped_month,
+        {%- set local_stop = to_local_timestamp(minute_to_timestamp('measured.stop_minute'), 'measured.timezone') %}
+        cast({{ dbt.date_trunc('month', local_stop) }} as date) as stopped_month,
         -- The start of the first minute over target.
         {{ minute_to_timestamp('breaches.at_minute') }} as breached_at,
         {{ minute_to_timestamp('measured.end_minute') }} as measured_at,
