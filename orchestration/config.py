@@ -53,6 +53,7 @@ class Settings:
 
     @property
     def published_dir(self) -> Path:
+        """A symbolic link to the current release under `releases/` (after a publication)."""
         return self.data_dir / "published"
 
     @property
@@ -76,7 +77,7 @@ class Settings:
             self.archive_dir,
             self.lake_dir,
             self.build_dir,
-            self.published_dir,
+            self.data_dir / "releases",
             self.audit_dir,
         ):
             path.mkdir(parents=True, exist_ok=True)

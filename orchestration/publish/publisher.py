@@ -1,11 +1,12 @@
-"""Publish the build as `published/warehouse.duckdb`, whole and atomically.
+"""Publish the build as a release: `published/warehouse.duckdb` and what goes beside it.
 
-The tables the dbt project builds are copied into a temporary file beside the published
-one (views, which read the lake, stay behind: a BI reader sees only tables), the audit
-tables are added, the file
-is flushed to disk and renamed over the published one. A reader that already has the old
-file open keeps reading its consistent old copy; a new reader sees the new file; nobody
-ever sees half of one.
+The marts and seeds the dbt project builds are copied into a new DuckDB file in a new
+release folder (views, which read the lake, and intermediate tables stay behind: a BI
+reader sees only marts), the audit tables are added, the reports and the auditors' site
+are written beside it, and `published` — a symbolic link to the current release — is
+switched to the new folder in one rename. A reader that already has the old file open
+keeps reading its consistent old copy; a new reader sees the new release; nobody ever
+sees half of one, or a warehouse from one run beside reports from another.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -249,23 +252,42 @@ def published_relations(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+# What a release holds beside the warehouse (reports, the auditors' site, docs) is
+# written by callables handed to `publish`; each gets the release folder and the
+# publication, before anything is visible.
+ReleaseWriter = Callable[[Path, Publication], None]
+
+
+def releases_dir(settings: Settings) -> Path:
+    return settings.data_dir / "releases"
+
+
 def publish(
     settings: Settings,
     run_id: str,
     as_of_override: str,
     checks: list[results.CheckResult],
     relations: list[tuple[str, str]],
+    writers: Sequence[ReleaseWriter] = (),
 ) -> Publication:
-    """Replace the published warehouse with this run's build, atomically."""
+    """Publish this run's build as a new release and point `published/` at it, atomically.
+
+    The release folder is assembled aside (the warehouse file, then whatever `writers`
+    add), flushed to disk, renamed into `releases/`, and `published` — a symbolic link —
+    is replaced in one rename. A reader sees the whole previous release or the whole
+    new one, never a warehouse from one run beside reports from another; a reader that
+    already has the old file open keeps its consistent copy.
+    """
     files, seeds = inputs_of(settings)
     source = duckdb.connect(str(settings.build_db), read_only=True)
     try:
         as_of_value = source.execute("select max(as_of) from run_parameters").fetchone()[0]
     finally:
         source.close()
+    now = datetime.now(UTC)
     publication = Publication(
         run_id=run_id,
-        published_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        published_at=now.isoformat(timespec="seconds"),
         as_of=as_of_value.astimezone(UTC).isoformat() if as_of_value else "",
         inputs=files,
         seeds=seeds,
@@ -274,10 +296,33 @@ def publish(
         checks_total=len(checks),
         checks_warned=sum(1 for c in checks if c.severity == "warn" and not c.passed),
     )
-    settings.published_dir.mkdir(parents=True, exist_ok=True)
-    tmp = settings.published_dir / f".warehouse.{run_id}.tmp.duckdb"
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    release_id = f"{now:%Y%m%dT%H%M%S}Z-{run_id[:8]}"
+    # Left-overs of a publication that crashed half-way were never visible: drop them.
+    for stale in releases_dir(settings).glob(".incoming-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in settings.data_dir.glob(f".{settings.published_dir.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    incoming = releases_dir(settings) / f".incoming-{release_id}"
+    incoming.mkdir(parents=True)
+    _write_warehouse(settings, incoming / settings.published_db.name, relations, publication)
+    for writer in writers:
+        writer(incoming, publication)
+    _fsync_tree(incoming)
+    release = releases_dir(settings) / release_id
+    os.replace(incoming, release)
+    _fsync(release.parent)
+    _point_published_at(settings, release)
+    record = publications_dir(settings) / f"{run_id}.json"
+    write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
+    prune_releases(settings)
+    return publication
+
+
+def _write_warehouse(
+    settings: Settings, path: Path, relations: list[tuple[str, str]], publication: Publication
+) -> None:
+    """The BI file: the marts and seeds of the build, plus the audit tables."""
+    con = duckdb.connect(str(path))
     try:
         con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
         for schema, name in relations:
@@ -299,9 +344,48 @@ def publish(
         con.execute("checkpoint")
     finally:
         con.close()
-    _fsync(tmp)
-    os.replace(tmp, settings.published_db)
-    _fsync(settings.published_dir)
-    record = publications_dir(settings) / f"{run_id}.json"
-    write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
-    return publication
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            _fsync(path)
+    for path in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        _fsync(path)
+    _fsync(root)
+
+
+def _point_published_at(settings: Settings, release: Path) -> None:
+    """Make `published` a symbolic link to `release`, replacing the old link in one rename."""
+    link = settings.published_dir
+    tmp = link.with_name(f".{link.name}.{release.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(release, link.parent), tmp)
+    if link.is_dir() and not link.is_symlink():
+        # A data folder from before releases: its published folder becomes a release.
+        os.replace(link, releases_dir(settings) / f"{release.name}-earlier")
+    os.replace(tmp, link)
+    _fsync(link.parent)
+
+
+def current_release(settings: Settings) -> Path | None:
+    """The release `published` points at, if any."""
+    link = settings.published_dir
+    return link.resolve() if link.is_symlink() and link.exists() else None
+
+
+def prune_releases(settings: Settings, keep: int | None = None) -> None:
+    """Remove all but the newest `keep` releases (XLA_KEEP_RELEASES, default 3).
+
+    The published release is always kept. A reader with a removed release's file open
+    keeps reading it until it closes it.
+    """
+    keep = keep if keep is not None else int(os.environ.get("XLA_KEEP_RELEASES", "3"))
+    current = current_release(settings)
+    found = sorted(
+        (p for p in releases_dir(settings).iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+    for old in found[: max(len(found) - max(keep, 1), 0)]:
+        if current is None or old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
