@@ -20,7 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 import sla_oracle
 
+from orchestration.config import Settings
 from orchestration.generate import generate
+from orchestration.quality import results
 
 pytestmark = pytest.mark.slow
 
@@ -249,3 +251,13 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     assert "quality gate blocked publication" in blocked.stdout
     assert "unique_stg_reference__clients_client_id" in blocked.stdout
     assert _digest(workspace.published) == before
+    # The audit history names the failing rows: the duplicated client.
+    settings = Settings(data_dir=workspace.data_dir, seeds_dir=seeds)
+    history = results.history(settings).to_pylist()
+    failed = [
+        row
+        for row in history
+        if row["check_name"] == "unique_stg_reference__clients_client_id" and not row["passed"]
+    ]
+    duplicated = clients[1].split(",")[0]
+    assert failed and any(duplicated in key for key in json.loads(failed[-1]["sample_keys"]))

@@ -7,11 +7,12 @@ the same results as the Dagster UI.
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
@@ -47,10 +48,41 @@ class XlaDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "marts"
 
 
+def failing_row_samples(database: Path, compiled_sql: str, limit: int = 5) -> tuple[str, ...]:
+    """Up to `limit` rows a failed dbt test returned, each as `column=value, ...`.
+
+    The test's compiled query is re-run read-only on the build; a sample is evidence for
+    the auditor, so a query that cannot be re-run gives none rather than failing the run.
+    """
+    if not compiled_sql.strip() or not database.exists():
+        return ()
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return ()
+    try:
+        cursor = con.execute(f"select * from ({compiled_sql}) as failing limit {int(limit)}")
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    except duckdb.Error:
+        return ()
+    finally:
+        con.close()
+    return tuple(
+        ", ".join(f"{name}={value}" for name, value in zip(names, row, strict=True))[:300]
+        for row in rows
+    )
+
+
 def dbt_results(
-    run_results: Mapping[str, Any], manifest: Mapping[str, Any]
+    run_results: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    sample: Callable[[str], tuple[str, ...]] | None = None,
 ) -> list[results.CheckResult]:
-    """Every dbt test and unit test of a `dbt build`, plus one check that everything built."""
+    """Every dbt test and unit test of a `dbt build`, plus one check that everything built.
+
+    `sample` turns a failed data test's compiled SQL into sample keys of failing rows.
+    """
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
     found: list[results.CheckResult] = []
     unbuilt: list[str] = []
@@ -80,6 +112,11 @@ def dbt_results(
                 severity="warn" if severity == "warn" else "error",
                 passed=status == "pass",
                 failing_count=int(result.get("failures") or 0),
+                sample_keys=(
+                    sample(str(result.get("compiled_code") or ""))
+                    if sample is not None and kind == "test" and status in ("fail", "warn")
+                    else ()
+                ),
                 detail=(
                     ""
                     if status == "pass"
@@ -151,7 +188,9 @@ def warehouse_models(
             yield event
     run_results = invocation.get_artifact("run_results.json")
     manifest = invocation.get_artifact("manifest.json")
-    checks = dbt_results(run_results, manifest)
+    checks = dbt_results(
+        run_results, manifest, lambda sql: failing_row_samples(settings.build_db, sql)
+    )
     results.record(settings, context.run_id, "dbt", checks)
     failed = [c for c in checks if not c.passed]
     not_run = [c for c in failed if c.not_run]
