@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.config import DBT_PROJECT_DIR, dbt_seed_path
-from orchestration.contract import EXTRACTS, REFERENCE_FILES
+from orchestration.contract import LANDING_EXTRACTS, REFERENCE_FILES
 from orchestration.ingest.landing import QUARANTINE_SCHEMA
 from orchestration.ingest.validate import arrow_schema
 
@@ -338,7 +338,7 @@ def write_seeds(seeds_dir: Path) -> None:
 
 def lake_schema(extract: str) -> pa.Schema:
     """An extract's lake schema as the ingest writes it, with an unknown extra column."""
-    return arrow_schema(EXTRACTS[extract], ["custom_field"])
+    return arrow_schema(LANDING_EXTRACTS[extract], ["custom_field"])
 
 
 def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Row]) -> None:
@@ -361,12 +361,12 @@ def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Ro
 
 def write_lake(lake_dir: Path) -> None:
     """Write every extract's files, each folder's schema-only file and the quarantine files."""
-    for extract, files in LAKE.items():
+    for extract in LANDING_EXTRACTS:
         folder = lake_dir / extract
         folder.mkdir(parents=True, exist_ok=True)
         # The ingest leaves one in every folder, so readers work before anything landed.
         pq.write_table(lake_schema(extract).empty_table(), folder / "_schema.parquet")
-        for file_name, rows in files.items():
+        for file_name, rows in LAKE.get(extract, {}).items():
             write_extract_file(folder, extract, file_name, rows)
     quarantine_dir = lake_dir / "quarantine"
     quarantine_dir.mkdir(parents=True, exist_ok=True)
