@@ -100,11 +100,10 @@ def _client_problem(landing: LandingFile, clients: set[str]) -> str | None:
     where renaming it (or adding the client to the reference data) lets the next run take
     it. Ingested, it could not be corrected by delivering the same bytes again.
     """
-    extract = landing.extract
     if landing.client_id is None:
         return (
             f"{landing.name}: not ingested: the client id is missing; name it "
-            f"{extract}_<YYYYMMDD>_<client_id>.csv"
+            f"{landing.extract}_<YYYYMMDD>_<client_id>.csv"
         )
     if landing.client_id not in clients:
         return (
@@ -120,7 +119,7 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
     ignored: list[str] = []
     if not settings.landing_dir.exists():
         return files, ignored
-    clients: set[str] | None = None
+    clients = known_clients(settings)
     for path in sorted(settings.landing_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -131,13 +130,15 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
                 f"with extract one of {', '.join(LANDING_EXTRACTS)}"
             )
             continue
-        if LANDING_EXTRACTS[landing.extract].client_in_file_name:
-            clients = known_clients(settings) if clients is None else clients
-            problem = _client_problem(landing, clients)
-            if problem is not None:
-                ignored.append(problem)
-                continue
-        files.append(landing)
+        problem = (
+            _client_problem(landing, clients)
+            if LANDING_EXTRACTS[landing.extract].client_in_file_name
+            else None
+        )
+        if problem is None:
+            files.append(landing)
+        else:
+            ignored.append(problem)
     files.sort(key=lambda f: (f.extract_date, f.name))
     return files, ignored
 
