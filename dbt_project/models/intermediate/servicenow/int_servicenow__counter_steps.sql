@@ -15,33 +15,10 @@ updates as (
 
 ),
 
-paired as (
+versions as (
 
     select
-        ticket_id,
-        client_id,
-        incident_number,
-        update_id,
-        history_rank,
-        is_latest_update,
-        sys_mod_count,
-        status,
-        assignment_group,
-        source_reopen_count,
-        source_reassignment_count,
-        lag(status) over (partition by ticket_id order by history_rank) as previous_status,
-        lag(assignment_group) over (
-            partition by ticket_id order by history_rank
-        ) as previous_assignment_group,
-        lag(sys_mod_count) over (
-            partition by ticket_id order by history_rank
-        ) as previous_sys_mod_count,
-        lag(source_reopen_count) over (
-            partition by ticket_id order by history_rank
-        ) as previous_source_reopen_count,
-        lag(source_reassignment_count) over (
-            partition by ticket_id order by history_rank
-        ) as previous_source_reassignment_count,
+        *,
         count(*) over (partition by ticket_id, sys_mod_count) as updates_with_this_version
 
     from updates
@@ -78,7 +55,7 @@ counted as (
         and previous_assignment_group is null
         and assignment_group is not null as assigns_a_first_group
 
-    from paired
+    from versions
 
 ),
 

@@ -156,6 +156,30 @@ carried as (
 
     from ordered
 
+),
+
+-- What the update before it in the history left, to read changes off.
+paired as (
+
+    select
+        *,
+        lag(status) over (partition by ticket_id order by history_rank) as previous_status,
+        lag(priority) over (partition by ticket_id order by history_rank) as previous_priority,
+        lag(assignment_group) over (
+            partition by ticket_id order by history_rank
+        ) as previous_assignment_group,
+        lag(sys_mod_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_sys_mod_count,
+        lag(source_reopen_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_source_reopen_count,
+        lag(source_reassignment_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_source_reassignment_count
+
+    from carried
+
 )
 
 select
@@ -168,13 +192,16 @@ select
     is_latest_update,
     incident_state,
     status,
+    previous_status,
     priority,
+    previous_priority,
     contact_type,
     channel,
     caller_id,
     category,
     subcategory,
     assignment_group,
+    previous_assignment_group,
     assigned_to,
     opened_by,
     updated_by,
@@ -183,10 +210,13 @@ select
     resolved_at,
     closed_at,
     updated_at_local,
+    previous_sys_mod_count,
     source_reopen_count,
+    previous_source_reopen_count,
     source_reassignment_count,
+    previous_source_reassignment_count,
     source_file,
     source_line,
     extract_date
 
-from carried
+from paired

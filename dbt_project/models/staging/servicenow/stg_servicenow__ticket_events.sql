@@ -20,16 +20,14 @@ history as (
         update_id,
         history_rank,
         status,
+        previous_status,
         priority,
+        previous_priority,
         assignment_group,
+        previous_assignment_group,
         source_file,
         source_line,
         extract_date,
-        lag(status) over (partition by ticket_id order by history_rank) as previous_status,
-        lag(priority) over (partition by ticket_id order by history_rank) as previous_priority,
-        lag(assignment_group) over (
-            partition by ticket_id order by history_rank
-        ) as previous_assignment_group,
         -- Nothing happens to an incident before it is opened.
         case
             when history_rank = 1 or updated_at < opened_at then opened_at
