@@ -1,4 +1,4 @@
-"""The `xla` command: demo, run and generate.
+"""The `xla` command: demo, run, generate and servicenow-agreement.
 
 Exit codes of `xla run`: 0 published (or already up to date); 3 the quality gate
 blocked publication (nothing published was changed); 2 bad usage or configuration;
@@ -215,6 +215,15 @@ def command_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_servicenow_agreement() -> int:
+    """`xla servicenow-agreement`: how far the published counts agree with ServiceNow's own."""
+    from orchestration.quality.servicenow_agreement import report
+
+    for line in report(settings().published_db):
+        log.info(line)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xla",
@@ -233,6 +242,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--months", type=int, default=1)
     gen.add_argument("--start", default=DEMO_START.isoformat(), help="first day (YYYY-MM-DD)")
     gen.add_argument("--out", required=True, help="folder for landing/, seeds/ and answer_key.json")
+    sub.add_parser(
+        "servicenow-agreement",
+        help="print how far the published reopen and reassignment counts of ServiceNow "
+        "incidents agree with ServiceNow's own counters",
+    )
     return parser
 
 
@@ -249,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             return command_run(args.as_of)
         if args.command == "demo":
             return command_demo(args.scale, args.months, args.seed)
+        if args.command == "servicenow-agreement":
+            return command_servicenow_agreement()
         if args.scale <= 0 or args.months <= 0:
             raise ConfigError("--scale and --months must be positive")
         return command_generate(args)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["text", "timestamp", "date", "number", "integer", "enum"]
+ColumnType = Literal["text", "timestamp", "local_timestamp", "date", "number", "integer", "enum"]
 
 STATUSES = (
     "New",
@@ -39,6 +39,9 @@ class Column:
     allowed: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    # A local_timestamp's strptime format: a wall-clock time without offset, read in the
+    # client's time zone by the warehouse.
+    format: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,32 @@ class Extract:
     description: str = ""
     # Pairs (earlier, later) of timestamp columns where later must not precede earlier.
     ordered: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # The system the extract comes from and its table there: the lake rows are the dbt
+    # source `<source>.<table>` and the Dagster asset `<source>/<table>`.
+    source: str = "psa"
+    table: str = ""
+    # Values that mean "empty" in this export (ServiceNow writes `?`).
+    null_markers: tuple[str, ...] = ()
+    # Every row belongs to the client named in the file name; kept as `_client_id`.
+    client_in_file_name: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def asset_path(self) -> tuple[str, str]:
+        """The Dagster asset key's path, equal to the dbt source's (source, table)."""
+        return (self.source, self.table or self.name)
+
+    @property
+    def asset_key(self) -> str:
+        return "/".join(self.asset_path)
+
+    @property
+    def lineage_columns(self) -> tuple[str, ...]:
+        """The columns the ingest adds to every lake row of this extract."""
+        return LINEAGE_COLUMNS + (("_client_id",) if self.client_in_file_name else ())
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -156,12 +181,97 @@ SURVEYS = Extract(
 
 EXTRACTS: dict[str, Extract] = {e.name: e for e in (TICKETS, TICKET_EVENTS, TIMESLIPS, SURVEYS)}
 
+# ServiceNow incident states and priorities as the export writes them. `-100` is a state
+# code the export carries without a name; staging reads it as "state not known".
+SERVICENOW_STATES = (
+    "New",
+    "Active",
+    "Awaiting User Info",
+    "Awaiting Evidence",
+    "Awaiting Vendor",
+    "Awaiting Problem",
+    "Resolved",
+    "Closed",
+    "-100",
+)
+SERVICENOW_PRIORITIES = ("1 - Critical", "2 - High", "3 - Moderate", "4 - Low")
+SERVICENOW_TIME_FORMAT = "%d-%m-%Y %H:%M"
+# Counters of a ServiceNow record; far above anything an incident reaches.
+_COUNTER_MAX = 1_000_000
+
+
+def _servicenow_time(name: str, required: bool = False) -> Column:
+    return Column(name, "local_timestamp", required=required, format=SERVICENOW_TIME_FORMAT)
+
+
+def _servicenow_counter(name: str, required: bool = False) -> Column:
+    return Column(name, "integer", required=required, minimum=0, maximum=_COUNTER_MAX)
+
+
+SERVICENOW_INCIDENTS = Extract(
+    name="servicenow_incidents",
+    source="servicenow",
+    table="incidents",
+    key="number",
+    version_column="sys_updated_at",
+    description="ServiceNow incident audit log: one row per update of an incident, in the "
+    "local time of the client named in the file name.",
+    null_markers=("?",),
+    client_in_file_name=True,
+    columns=(
+        Column("number", "text", required=True),
+        Column("incident_state", "enum", required=True, allowed=SERVICENOW_STATES),
+        Column("active", "text"),
+        _servicenow_counter("reassignment_count"),
+        _servicenow_counter("reopen_count"),
+        _servicenow_counter("sys_mod_count", required=True),
+        Column("made_sla", "text"),
+        Column("caller_id", "text"),
+        Column("opened_by", "text"),
+        _servicenow_time("opened_at", required=True),
+        Column("sys_created_by", "text"),
+        _servicenow_time("sys_created_at"),
+        Column("sys_updated_by", "text"),
+        _servicenow_time("sys_updated_at", required=True),
+        Column("contact_type", "text"),
+        Column("location", "text"),
+        Column("category", "text"),
+        Column("subcategory", "text"),
+        Column("u_symptom", "text"),
+        Column("cmdb_ci", "text"),
+        Column("impact", "text"),
+        Column("urgency", "text"),
+        Column("priority", "enum", required=True, allowed=SERVICENOW_PRIORITIES),
+        Column("assignment_group", "text"),
+        Column("assigned_to", "text"),
+        Column("knowledge", "text"),
+        Column("u_priority_confirmation", "text"),
+        Column("notify", "text"),
+        Column("problem_id", "text"),
+        Column("rfc", "text"),
+        Column("vendor", "text"),
+        Column("caused_by", "text"),
+        Column("closed_code", "text"),
+        Column("resolved_by", "text"),
+        _servicenow_time("resolved_at"),
+        _servicenow_time("closed_at"),
+    ),
+    ordered=(("opened_at", "resolved_at"), ("opened_at", "closed_at")),
+)
+
+# Exports of other systems that source adapters map onto the extracts (CONTRACT §2).
+ADAPTER_EXTRACTS: dict[str, Extract] = {e.name: e for e in (SERVICENOW_INCIDENTS,)}
+
+# Everything the landing zone takes: the PSA's extracts and the adapters' exports.
+LANDING_EXTRACTS: dict[str, Extract] = {**EXTRACTS, **ADAPTER_EXTRACTS}
+
 # Lineage columns the ingest adds to every lake row.
 LINEAGE_COLUMNS = ("_source_file", "_source_line", "_extract_date", "_file_sha256")
 
-# landing/<extract>_<YYYYMMDD>[_<anything>].csv
+# landing/<extract>_<YYYYMMDD>[_<anything>].csv; for an extract whose rows belong to the
+# client named in the file, <anything> is that client's id.
 LANDING_FILE = re.compile(
-    r"^(?P<extract>" + "|".join(sorted(EXTRACTS, key=len, reverse=True)) + r")"
+    r"^(?P<extract>" + "|".join(sorted(LANDING_EXTRACTS, key=len, reverse=True)) + r")"
     r"_(?P<date>\d{8})(?:_(?P<suffix>[^/\\]*))?\.csv$"
 )
 

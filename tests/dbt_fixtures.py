@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.config import DBT_PROJECT_DIR, dbt_seed_path
-from orchestration.contract import EXTRACTS, REFERENCE_FILES
+from orchestration.contract import LANDING_EXTRACTS, REFERENCE_FILES
 from orchestration.ingest.landing import QUARANTINE_SCHEMA
 from orchestration.ingest.validate import arrow_schema
 
@@ -349,7 +349,7 @@ def write_seeds(seeds_dir: Path, seeds: dict[str, list[tuple[str, ...]]] | None 
 
 def lake_schema(extract: str) -> pa.Schema:
     """An extract's lake schema as the ingest writes it, with an unknown extra column."""
-    return arrow_schema(EXTRACTS[extract], ["custom_field"])
+    return arrow_schema(LANDING_EXTRACTS[extract], ["custom_field"])
 
 
 def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Row]) -> None:
@@ -373,7 +373,7 @@ def write_extract_file(folder: Path, extract: str, file_name: str, rows: list[Ro
 def write_lake(lake_dir: Path, lake: dict[str, dict[str, list[Row]]] | None = None) -> None:
     """Write every extract's files, each folder's schema-only file and the quarantine files."""
     lake = LAKE if lake is None else lake
-    for extract in EXTRACTS:
+    for extract in LANDING_EXTRACTS:
         files = lake.get(extract, {})
         folder = lake_dir / extract
         folder.mkdir(parents=True, exist_ok=True)

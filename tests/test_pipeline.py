@@ -185,6 +185,7 @@ def test_every_landed_row_is_in_the_lake_or_quarantine_and_audited(
         ("psa/ticket_events", True),
         ("psa/tickets", True),
         ("psa/timeslips", True),
+        ("servicenow/incidents", True),
     ]
     lake_tickets = workspace.data_dir / "lake" / "tickets" / "*.parquet"
     tickets_in_lake = duckdb.sql(

@@ -1,7 +1,8 @@
 """Dagster assets of the ingest: landing files into the lake, with their checks.
 
-The asset keys (`psa/<extract>`, `ingest/quarantine_rows`) equal the dbt source keys, so
-the lineage graph runs unbroken from landing to the published warehouse.
+The asset keys (`psa/<extract>`, `servicenow/incidents`, `ingest/quarantine_rows`) equal
+the dbt source keys, so the lineage graph runs unbroken from landing to the published
+warehouse.
 """
 
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pandas as pd
 from dagster import AssetExecutionContext
 
 from orchestration import locking
-from orchestration.contract import EXTRACTS
+from orchestration.contract import LANDING_EXTRACTS
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing
 from orchestration.quality import results
@@ -21,7 +22,7 @@ QUARANTINE_KEY = dg.AssetKey(["ingest", "quarantine_rows"])
 
 
 def extract_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["psa", name])
+    return dg.AssetKey(list(LANDING_EXTRACTS[name].asset_path))
 
 
 def _specs() -> list[dg.AssetSpec]:
@@ -32,7 +33,7 @@ def _specs() -> list[dg.AssetSpec]:
             group_name="ingest",
             kinds={"parquet"},
         )
-        for name, extract in EXTRACTS.items()
+        for name, extract in LANDING_EXTRACTS.items()
     ]
     specs.append(
         dg.AssetSpec(
@@ -47,7 +48,7 @@ def _specs() -> list[dg.AssetSpec]:
 
 def _check_specs() -> list[dg.AssetCheckSpec]:
     checks = []
-    for name in EXTRACTS:
+    for name in LANDING_EXTRACTS:
         checks.append(
             dg.AssetCheckSpec(
                 "row_conservation",
@@ -71,7 +72,7 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
 def conservation_results(report: IngestReport) -> list[results.CheckResult]:
     """Rows in = rows in lake + rows in quarantine, per extract, over this run's files."""
     found = []
-    for name in EXTRACTS:
+    for name, extract in LANDING_EXTRACTS.items():
         outcomes = report.for_extract(name)
         rows_in = sum(o.rows_in for o in outcomes)
         accounted = sum(o.rows_written for o in outcomes)
@@ -79,7 +80,7 @@ def conservation_results(report: IngestReport) -> list[results.CheckResult]:
         found.append(
             results.CheckResult(
                 check_name="row_conservation",
-                target=f"psa/{name}",
+                target=extract.asset_key,
                 severity="error",
                 passed=not broken,
                 failing_count=abs(rows_in - accounted),
@@ -98,12 +99,16 @@ def expectation_results(report: IngestReport) -> list[results.CheckResult]:
     """Run each extract's suite on the rows accepted in this run."""
     runner: SuiteRunner | None = None
     found = []
-    for name, extract in EXTRACTS.items():
+    for name, extract in LANDING_EXTRACTS.items():
         frames = report.accepted.get(name) or []
         if not frames:
             found.append(
                 results.CheckResult(
-                    "great_expectations_suite", f"psa/{name}", "error", True, detail="no new rows"
+                    "great_expectations_suite",
+                    extract.asset_key,
+                    "error",
+                    True,
+                    detail="no new rows",
                 )
             )
             continue
@@ -130,7 +135,7 @@ def ingest_landing_files(
     checks = conservation_results(report) + expectation_results(report)
     results.record(settings, context.run_id, "ingest", checks)
     quarantined = 0
-    for name in EXTRACTS:
+    for name in LANDING_EXTRACTS:
         outcomes = report.for_extract(name)
         quarantined += sum(o.rows_quarantined for o in outcomes)
         yield dg.MaterializeResult(

@@ -90,7 +90,7 @@ class SuiteRunner:
 
     def validate(self, extract: Extract, frame: pd.DataFrame) -> CheckResult:
         """Validate this run's accepted rows of one extract."""
-        target = f"psa/{extract.name}"
+        target = extract.asset_key
         if frame.empty:
             return CheckResult(
                 "great_expectations_suite", target, "error", True, detail="no new rows"

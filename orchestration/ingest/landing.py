@@ -8,6 +8,7 @@ were already ingested is a no-op.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.config import Settings
-from orchestration.contract import EXTRACTS, Extract
+from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.reader import LandingFile, classify, decode, parse
@@ -82,12 +83,43 @@ class IngestReport:
         return sum(1 for o in self.outcomes if o.status == "ingested")
 
 
+def known_clients(settings: Settings) -> set[str]:
+    """The client ids of the reference data (`clients.csv`); empty when it cannot be read."""
+    try:
+        with (settings.seeds_dir / "clients.csv").open(newline="", encoding="utf-8-sig") as f:
+            return {(row.get("client_id") or "").strip() for row in csv.DictReader(f)} - {""}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+
+
+def _client_problem(landing: LandingFile, clients: set[str]) -> str | None:
+    """Why a file whose name must carry its client cannot be ingested yet, if it cannot.
+
+    Its rows carry no client of their own, and its local times are read in the named
+    client's time zone: a file under a missing or unknown client id waits in landing/,
+    where renaming it (or adding the client to the reference data) lets the next run take
+    it. Ingested, it could not be corrected by delivering the same bytes again.
+    """
+    if landing.client_id is None:
+        return (
+            f"{landing.name}: not ingested: the client id is missing; name it "
+            f"{landing.extract}_<YYYYMMDD>_<client_id>.csv"
+        )
+    if landing.client_id not in clients:
+        return (
+            f"{landing.name}: not ingested: client id {landing.client_id!r} is not in "
+            "clients.csv; add the client there or rename the file"
+        )
+    return None
+
+
 def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
-    """Landing files in ingest order, and the names of files that are not extracts."""
+    """Landing files in ingest order, and why each other file in landing/ is not taken."""
     files: list[LandingFile] = []
     ignored: list[str] = []
     if not settings.landing_dir.exists():
         return files, ignored
+    clients = known_clients(settings)
     for path in sorted(settings.landing_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -95,17 +127,25 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
         if landing is None:
             ignored.append(
                 f"{path.name}: not ingested: the name is not <extract>_<YYYYMMDD>[_<any>].csv "
-                f"with extract one of {', '.join(EXTRACTS)}"
+                f"with extract one of {', '.join(LANDING_EXTRACTS)}"
             )
-        else:
+            continue
+        problem = (
+            _client_problem(landing, clients)
+            if LANDING_EXTRACTS[landing.extract].client_in_file_name
+            else None
+        )
+        if problem is None:
             files.append(landing)
+        else:
+            ignored.append(problem)
     files.sort(key=lambda f: (f.extract_date, f.name))
     return files, ignored
 
 
 def ensure_lake_layout(settings: Settings) -> None:
     """Give every lake folder a schema-only file, so readers work before anything landed."""
-    for extract in EXTRACTS.values():
+    for extract in LANDING_EXTRACTS.values():
         target = settings.lake_dir / extract.name / SCHEMA_FILE
         if not target.exists():
             write_parquet(arrow_schema(extract, []).empty_table(), target)
@@ -126,7 +166,7 @@ def ingest_landing(
     """Ingest every new landing file; return what happened to each."""
     settings.ensure_dirs()
     ensure_lake_layout(settings)
-    report = IngestReport(accepted={name: [] for name in EXTRACTS})
+    report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
     files, report.ignored = pending_files(settings)
     for message in report.ignored:
         log(message)
@@ -156,7 +196,7 @@ def _ingest_file(
     run_id: str,
     report: IngestReport,
 ) -> FileOutcome:
-    extract: Extract = EXTRACTS[landing.extract]
+    extract: Extract = LANDING_EXTRACTS[landing.extract]
     parsed = parse(decode(data))
     result = validate(extract, parsed)
     stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
@@ -174,6 +214,7 @@ def _ingest_file(
             "_source_file": landing.name,
             "_extract_date": landing.extract_date,
             "_file_sha256": sha,
+            "_client_id": landing.client_id,
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)

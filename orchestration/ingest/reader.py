@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from orchestration.contract import LANDING_FILE
+from orchestration.contract import LANDING_EXTRACTS, LANDING_FILE
 
 # A field may legitimately be large (a pasted log in a ticket subject); the csv module's
 # default limit of 128 KiB would split such a record.
@@ -33,6 +33,8 @@ class LandingFile:
     path: Path
     extract: str
     extract_date: date
+    # The client every row belongs to, for an extract that names it in the file name.
+    client_id: str | None = None
 
     @property
     def name(self) -> str:
@@ -65,7 +67,11 @@ def classify(path: Path) -> LandingFile | None:
         extract_date = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
         return None
-    return LandingFile(path=path, extract=match.group("extract"), extract_date=extract_date)
+    extract = match.group("extract")
+    client_id = match.group("suffix") if LANDING_EXTRACTS[extract].client_in_file_name else None
+    return LandingFile(
+        path=path, extract=extract, extract_date=extract_date, client_id=client_id or None
+    )
 
 
 def decode(data: bytes) -> str:

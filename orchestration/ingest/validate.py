@@ -2,7 +2,8 @@
 
 Each rejected row gets every reason that applies, in words an MSP's data engineer can
 act on ("priority 'P9' is not one of P1, P2, P3, P4"). Accepted rows come out typed:
-timestamps as UTC instants, dates as dates, numbers as floats.
+timestamps as UTC instants, local timestamps as wall-clock times (read in the client's
+time zone by the warehouse), dates as dates, numbers as floats.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.contract import LINEAGE_COLUMNS, Column, Extract
+from orchestration.contract import Column, Extract
 from orchestration.ingest.reader import ParsedFile, has_undecodable, printable
 
 _TIMESTAMP = re.compile(
@@ -27,6 +28,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "enum": pa.string(),
     "timestamp": pa.timestamp("us", tz="UTC"),
+    "local_timestamp": pa.timestamp("us"),
     "date": pa.date32(),
     "number": pa.float64(),
     "integer": pa.int64(),
@@ -36,8 +38,9 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_source_line": pa.int64(),
     "_extract_date": pa.date32(),
     "_file_sha256": pa.string(),
+    "_client_id": pa.string(),
 }
-_LINEAGE_SET = {*LINEAGE_COLUMNS, "_source_line"}
+_FORMAT_WORDS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%H": "HH", "%M": "MM", "%S": "SS"}
 
 
 @dataclass
@@ -61,8 +64,15 @@ def arrow_schema(extract: Extract, extras: list[str]) -> pa.Schema:
     """The lake schema of an extract: contract columns, extra text columns, lineage."""
     fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in extract.columns]
     fields += [pa.field(name, pa.string()) for name in extras]
-    fields += [pa.field(name, LINEAGE_TYPES[name]) for name in LINEAGE_COLUMNS]
+    fields += [pa.field(name, LINEAGE_TYPES[name]) for name in extract.lineage_columns]
     return pa.schema(fields)
+
+
+def _format_in_words(strptime_format: str) -> str:
+    """`%d-%m-%Y %H:%M` as a person writes it: `dd-mm-yyyy HH:MM`."""
+    for code, words in _FORMAT_WORDS.items():
+        strptime_format = strptime_format.replace(code, words)
+    return strptime_format
 
 
 class _Reasons:
@@ -114,6 +124,14 @@ def _check_column(column: Column, values: pd.Series, reasons: _Reasons) -> pd.Se
         unparseable = present & ~no_offset & parsed.isna()
         reasons.add(
             unparseable, text.map(lambda v: f"{name} {_show(v)} is not an ISO 8601 timestamp")
+        )
+        return parsed.dt.floor("us")
+    if column.type == "local_timestamp":
+        parsed = pd.to_datetime(text.where(present, None), format=column.format, errors="coerce")
+        shown = _format_in_words(column.format)
+        reasons.add(
+            present & parsed.isna(),
+            text.map(lambda v: f"{name} {_show(v)} is not a local time {shown}"),
         )
         return parsed.dt.floor("us")
     if column.type == "date":
@@ -198,6 +216,9 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
 
     frame = pd.DataFrame(rows, columns=header, dtype=object) if n else pd.DataFrame(columns=header)
     frame = frame.astype(object).fillna("")
+    if extract.null_markers:
+        # The export's own word for "empty" (ServiceNow's `?`) is read as an empty field.
+        frame = frame.mask(frame.apply(lambda c: c.str.strip().isin(extract.null_markers)), "")
     structural = reasons.bad()
     typed: dict[str, pd.Series] = {}
     for column in extract.columns:
@@ -227,7 +248,11 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
 
     bad = reasons.bad()
     good = np.flatnonzero(~bad)
-    extras = [h for h in header if h and h not in extract.column_names and h not in LINEAGE_COLUMNS]
+    extras = [
+        h
+        for h in header
+        if h and h not in extract.column_names and h not in extract.lineage_columns
+    ]
     accepted = pd.DataFrame(
         {name: series.iloc[good].reset_index(drop=True) for name, series in typed.items()}
     )

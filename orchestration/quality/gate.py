@@ -14,6 +14,7 @@ import duckdb
 from dagster import AssetExecutionContext
 
 from orchestration.config import Settings, sql_literal
+from orchestration.contract import LANDING_EXTRACTS
 from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.ingest.landing import QUARANTINE_DIR
@@ -22,6 +23,12 @@ from orchestration.resources import XlaRun, say
 from orchestration.warehouse.assets import warehouse_models
 
 GATE_KEY = dg.AssetKey(["audit", "quality_gate"])
+# The lake folders that hold tickets, and the columns that identify a ticket in each: a
+# ServiceNow incident number is unique only within the client's instance.
+TICKET_IDENTITIES = {
+    "tickets": ("ticket_id",),
+    "servicenow_incidents": ("_client_id", "number"),
+}
 RECONCILIATIONS = {
     "lake_row_conservation": "lake",
     "tickets_reconcile": "fct_tickets",
@@ -68,11 +75,15 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
         count = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         lake_rows = sum(
             count(f"select count(*) from read_parquet({_glob(settings, e)})")
-            for e in ("tickets", "ticket_events", "timeslips", "surveys")
+            for e in LANDING_EXTRACTS
         )
         quarantined = count(f"select count(*) from read_parquet({_glob(settings, QUARANTINE_DIR)})")
-        lake_tickets = count(
-            f"select count(distinct ticket_id) from read_parquet({_glob(settings, 'tickets')})"
+        lake_tickets = sum(
+            count(
+                f"select count(distinct ({', '.join(columns)})) "
+                f"from read_parquet({_glob(settings, folder)})"
+            )
+            for folder, columns in TICKET_IDENTITIES.items()
         )
         rows_in = sum(e.rows_in for e in entries)
         found = [

@@ -22,6 +22,27 @@ psa as (
 
     from {{ ref('stg_psa__ticket_events') }}
 
+),
+
+servicenow as (
+
+    select
+        event_id,
+        ticket_id,
+        occurred_at,
+        field,
+        old_value,
+        new_value,
+        actor_id,
+        cast('servicenow' as varchar) as source_system,
+        source_file,
+        source_line,
+        extract_date
+
+    from {{ ref('stg_servicenow__ticket_events') }}
+
 )
 
 select * from psa
+union all
+select * from servicenow

@@ -29,6 +29,34 @@ psa as (
 
     from {{ ref('stg_psa__tickets') }}
 
+),
+
+servicenow as (
+
+    select
+        ticket_id,
+        client_id,
+        contact_id,
+        priority,
+        category,
+        channel,
+        status,
+        assigned_engineer_id,
+        subject,
+        created_at,
+        first_response_at,
+        resolved_at,
+        closed_at,
+        updated_at,
+        cast('servicenow' as varchar) as source_system,
+        source_file,
+        source_line,
+        extract_date
+
+    from {{ ref('stg_servicenow__tickets') }}
+
 )
 
 select * from psa
+union all
+select * from servicenow

@@ -1,0 +1,222 @@
+{#-
+    One row per update of a ServiceNow incident, typed, its state, priority and contact
+    type mapped onto ours, its local times read in the client's time zone, and its place
+    in the incident's history. The mapping is documented in DECISIONS.md, "ServiceNow
+    incidents as tickets".
+-#}
+with
+
+source as (
+
+    select * from {{ source('servicenow', 'incidents') }}
+
+),
+
+clients as (
+
+    select * from {{ ref('stg_reference__clients') }}
+
+),
+
+renamed as (
+
+    select
+        cast(_client_id as varchar) as client_id,
+        cast(number as varchar) as incident_number,
+        cast(sys_mod_count as bigint) as sys_mod_count,
+        cast(incident_state as varchar) as incident_state,
+        cast(priority as varchar) as servicenow_priority,
+        cast(nullif(contact_type, '') as varchar) as contact_type,
+        cast(nullif(caller_id, '') as varchar) as caller_id,
+        cast(nullif(category, '') as varchar) as category,
+        cast(nullif(subcategory, '') as varchar) as subcategory,
+        cast(nullif(assignment_group, '') as varchar) as assignment_group,
+        cast(nullif(assigned_to, '') as varchar) as assigned_to,
+        cast(nullif(opened_by, '') as varchar) as opened_by,
+        cast(nullif(sys_updated_by, '') as varchar) as updated_by,
+        cast(opened_at as timestamp) as opened_at_local,
+        cast(sys_updated_at as timestamp) as updated_at_local,
+        cast(resolved_at as timestamp) as resolved_at_local,
+        cast(closed_at as timestamp) as closed_at_local,
+        cast(reopen_count as bigint) as source_reopen_count,
+        cast(reassignment_count as bigint) as source_reassignment_count,
+        cast(_source_file as varchar) as source_file,
+        cast(_source_line as bigint) as source_line,
+        cast(_extract_date as date) as extract_date
+
+    from source
+
+),
+
+mapped as (
+
+    select
+        *,
+        case incident_state
+            when 'New' then 'New'
+            when 'Active' then 'In Progress'
+            when 'Awaiting User Info' then 'Waiting Customer'
+            when 'Awaiting Evidence' then 'Waiting Customer'
+            when 'Awaiting Vendor' then 'Waiting Vendor'
+            when 'Awaiting Problem' then 'Scheduled'
+            when 'Resolved' then 'Resolved'
+            when 'Closed' then 'Closed'
+        end as known_status,
+        case servicenow_priority
+            when '1 - Critical' then 'P1'
+            when '2 - High' then 'P2'
+            when '3 - Moderate' then 'P3'
+            when '4 - Low' then 'P4'
+        end as priority,
+        case contact_type
+            when 'Phone' then 'phone'
+            when 'IVR' then 'phone'
+            when 'Email' then 'email'
+            when 'Self service' then 'portal'
+            when 'Self-service' then 'portal'
+            when 'Chat' then 'chat'
+            when 'Virtual Agent' then 'chat'
+            when 'Walk-in' then 'walk_in'
+            when 'Direct opsys' then 'monitoring'
+        end as channel
+
+    from renamed
+
+),
+
+-- An incident number is unique only within the client's ServiceNow instance, and the
+-- version counter may repeat within an incident: an update is the incident's version
+-- at a minute.
+identified as (
+
+    select
+        {{ dbt.concat(['client_id', "':'", 'incident_number']) }} as ticket_id,
+        {{ dbt.concat([
+            'client_id', "':'", 'incident_number', "':'",
+            dbt.cast('sys_mod_count', api.Column.translate_type('string')), "':'",
+            dbt.cast('updated_at_local', api.Column.translate_type('string')),
+        ]) }} as update_id,
+        *
+
+    from mapped
+
+),
+
+-- An update does not change once made: a re-delivered update is the same row, and the
+-- latest delivery wins.
+latest as (
+
+    {{ latest_version('identified', 'update_id') }}
+
+),
+
+converted as (
+
+    select
+        latest.*,
+        {{ from_local_timestamp('latest.opened_at_local', 'clients.timezone') }} as opened_at,
+        {{ from_local_timestamp('latest.updated_at_local', 'clients.timezone') }} as updated_at,
+        {{ from_local_timestamp('latest.resolved_at_local', 'clients.timezone') }} as resolved_at,
+        {{ from_local_timestamp('latest.closed_at_local', 'clients.timezone') }} as closed_at
+
+    from latest
+    left join clients
+        on latest.client_id = clients.client_id
+
+),
+
+-- The history runs in the order the updates were made; the version counter orders the
+-- updates of one minute. A state without a name (-100) leaves the last known one.
+ordered as (
+
+    select
+        *,
+        row_number() over (
+            partition by ticket_id order by updated_at_local, sys_mod_count
+        ) as history_rank,
+        count(*) over (partition by ticket_id) as update_count,
+        count(known_status) over (
+            partition by ticket_id
+            order by updated_at_local, sys_mod_count
+            rows between unbounded preceding and current row
+        ) as known_status_run
+
+    from converted
+
+),
+
+carried as (
+
+    select
+        *,
+        history_rank = update_count as is_latest_update,
+        coalesce(
+            max(known_status) over (partition by ticket_id, known_status_run), 'New'
+        ) as status
+
+    from ordered
+
+),
+
+-- What the update before it in the history left, to read changes off.
+paired as (
+
+    select
+        *,
+        lag(status) over (partition by ticket_id order by history_rank) as previous_status,
+        lag(priority) over (partition by ticket_id order by history_rank) as previous_priority,
+        lag(assignment_group) over (
+            partition by ticket_id order by history_rank
+        ) as previous_assignment_group,
+        lag(sys_mod_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_sys_mod_count,
+        lag(source_reopen_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_source_reopen_count,
+        lag(source_reassignment_count) over (
+            partition by ticket_id order by history_rank
+        ) as previous_source_reassignment_count
+
+    from carried
+
+)
+
+select
+    ticket_id,
+    update_id,
+    client_id,
+    incident_number,
+    sys_mod_count,
+    history_rank,
+    is_latest_update,
+    incident_state,
+    status,
+    previous_status,
+    priority,
+    previous_priority,
+    contact_type,
+    channel,
+    caller_id,
+    category,
+    subcategory,
+    assignment_group,
+    previous_assignment_group,
+    assigned_to,
+    opened_by,
+    updated_by,
+    opened_at,
+    updated_at,
+    resolved_at,
+    closed_at,
+    updated_at_local,
+    previous_sys_mod_count,
+    source_reopen_count,
+    previous_source_reopen_count,
+    source_reassignment_count,
+    previous_source_reassignment_count,
+    source_file,
+    source_line,
+    extract_date
+
+from paired
