@@ -1,8 +1,4 @@
-{#-
-    The median of an expression over a group (the mean of the two middle values when the
-    count is even; nulls ignored; null for no values). Spelled differently by engines,
-    hence dispatched.
--#}
+{#- The median of a column, as an aggregate. Dispatched: DuckDB has median(). -#}
 {% macro median(expr) -%}
     {{ return(adapter.dispatch('median', 'xla_warehouse')(expr)) }}
 {%- endmacro %}
@@ -12,5 +8,5 @@
 {%- endmacro %}
 
 {% macro duckdb__median(expr) -%}
-    quantile_cont({{ expr }}, 0.5)
+    median({{ expr }})
 {%- endmacro %}
