@@ -16,6 +16,7 @@ import pytest
 from dbt_fixtures import DataFolder, run_dbt
 from kpi_fixtures import make_kpi_data_folder
 
+KPI_MODELS = ("fct_engineer_days", "fct_client_months", "client_month", "engineer_days")
 KPI_UNIT_TESTS = {
     "utilization_is_billed_over_available_hours",
     "available_hours_spread_the_week_and_lose_holidays_and_leave",
@@ -57,14 +58,17 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return Build(folder, completed.stdout + completed.stderr, completed.returncode, run_results)
 
 
-def test_build_passes_every_test(build: Build) -> None:
+def test_build_passes_and_the_kpi_checks_raise_nothing(build: Build) -> None:
     assert build.returncode == 0, build.output[-3000:]
-    not_ok = {
-        r["unique_id"]: r["status"]
-        for r in build.run_results["results"]
-        if r["status"] not in ("success", "pass")
+    statuses = {r["unique_id"]: r["status"] for r in build.run_results["results"]}
+    failed = {k: v for k, v in statuses.items() if v not in ("success", "pass", "warn")}
+    assert failed == {}
+    # Not even a warning from the checks on the KPI marts: every ticket has its month,
+    # every engineer day its engineer.
+    kpi_warnings = {
+        k: v for k, v in statuses.items() if v == "warn" and any(name in k for name in KPI_MODELS)
     }
-    assert not_ok == {}
+    assert kpi_warnings == {}
 
 
 def test_the_formula_unit_tests_ran_and_passed(build: Build) -> None:
