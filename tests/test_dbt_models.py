@@ -87,11 +87,13 @@ def test_unit_tests_ran_and_passed(build: Build) -> None:
         for r in build.run_results["results"]
         if r["unique_id"].startswith("unit_test.")
     }
-    assert unit == {
+    assert {
         "reopens_reassignments_and_priority_changes_are_counted": "pass",
         "as_of_from_the_var_wins_over_the_data": "pass",
         "as_of_defaults_to_the_latest_updated_at": "pass",
-    }
+    }.items() <= unit.items()
+    # Every other model's unit tests (the KPI formulas among them) pass too.
+    assert set(unit.values()) == {"pass"}
 
 
 def test_seed_files_are_left_untouched(build: Build) -> None:

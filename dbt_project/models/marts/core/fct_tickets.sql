@@ -30,6 +30,50 @@ latest_csat as (
 
 ),
 
+-- The resolution clock counts the business minutes of the client's calendar (every
+-- minute on a 24x7 policy), pauses excluded: one definition of a ticket's business
+-- resolution time, shared with the SLA.
+resolution_clocks as (
+
+    select
+        ticket_id,
+        elapsed_minutes,
+        stopped_at
+
+    from {{ ref('fct_ticket_sla') }}
+    where metric = 'resolution'
+
+),
+
+-- The last resolution: `resolved_at`, or `closed_at` for a ticket closed without one.
+last_resolutions as (
+
+    select
+        ticket_id,
+        created_at,
+        case
+            when status in ({{ resolved_statuses() }}) then coalesce(resolved_at, closed_at)
+        end as last_resolved_at
+
+    from tickets
+
+),
+
+-- Whole minutes, on timestamps truncated to the minute, like the SLA clocks.
+resolutions as (
+
+    select
+        ticket_id,
+        last_resolved_at,
+        cast(
+            {{ dbt.datediff('created_at', 'last_resolved_at', 'minute') }}
+            as bigint
+        ) as calendar_resolution_minutes
+
+    from last_resolutions
+
+),
+
 final as (
 
     select
@@ -61,6 +105,25 @@ final as (
         latest_csat.csat_score,
         latest_csat.csat_responded_at,
         latest_csat.csat_response_id,
+        cast(
+            {{ dbt.date_trunc('month', to_local_timestamp('resolutions.last_resolved_at', 'clients.timezone')) }}
+            as date
+        ) as resolved_month,
+        coalesce(event_counts.reopen_count, 0) > 0 as is_reopened,
+        -- Resolved in one touch: never reopened, never passed to another engineer, and at
+        -- most one time entry. Open tickets are not judged yet.
+        case
+            when tickets.status in ({{ resolved_statuses() }})
+                then
+                    coalesce(event_counts.reopen_count, 0) = 0
+                    and coalesce(event_counts.reassignment_count, 0) = 0
+                    and coalesce(timeslip_totals.timeslip_count, 0) <= 1
+        end as is_first_contact_resolution,
+        resolutions.calendar_resolution_minutes,
+        case
+            when resolutions.last_resolved_at is not null and resolution_clocks.stopped_at is not null
+                then resolution_clocks.elapsed_minutes
+        end as business_resolution_minutes,
         tickets.source_file,
         tickets.source_line
 
@@ -73,6 +136,10 @@ final as (
         on tickets.ticket_id = timeslip_totals.ticket_id
     left join latest_csat
         on tickets.ticket_id = latest_csat.ticket_id
+    left join resolutions
+        on tickets.ticket_id = resolutions.ticket_id
+    left join resolution_clocks
+        on tickets.ticket_id = resolution_clocks.ticket_id
 
 )
 
