@@ -24,16 +24,25 @@ holidays as (
 ),
 
 -- A week either side, so every work date and entry date has a number.
+timeslip_dates as (
+
+    select work_date as date_day
+    from timeslips
+
+    union all
+
+    select entered_local_date as date_day
+    from timeslips
+
+),
+
 bounds as (
 
     select
-        cast({{ dbt.dateadd('day', -7, 'min(work_date)') }} as date) as first_day,
-        cast(
-            {{ dbt.dateadd('day', 7, 'max(case when entered_local_date > work_date then entered_local_date else work_date end)') }}
-            as date
-        ) as last_day
+        cast({{ dbt.dateadd('day', -7, 'min(date_day)') }} as date) as first_day,
+        cast({{ dbt.dateadd('day', 7, 'max(date_day)') }} as date) as last_day
 
-    from timeslips
+    from timeslip_dates
 
 ),
 

@@ -21,8 +21,8 @@ measured as (
 
     select
         timeslips.*,
-        round(timeslips.hours_billed - timeslips.hours_worked, 2) as excess_hours,
-        rule.threshold
+        rule.threshold,
+        round(timeslips.hours_billed - timeslips.hours_worked, 2) as excess_hours
 
     from timeslips
     cross join rule

@@ -26,16 +26,13 @@ old_entries as (
 
     select
         timeslips.*,
-        {{ dbt.datediff('timeslips.work_date', 'timeslips.entered_local_date', 'day') }} as days_old,
         rule.threshold,
         rule.secondary_threshold,
         rule.tertiary_threshold
 
     from timeslips
     cross join rule
-    where
-        {{ dbt.datediff('timeslips.work_date', 'timeslips.entered_local_date', 'day') }}
-        >= rule.secondary_threshold
+    where timeslips.days_to_entry >= rule.secondary_threshold
 
 ),
 
@@ -53,9 +50,9 @@ sittings as (
     inner join old_entries as member
         on
             opener.engineer_id = member.engineer_id
-            and member.entered_at >= opener.entered_at
-            and {{ dbt.datediff('opener.entered_at', 'member.entered_at', 'second') }}
-            <= opener.tertiary_threshold * 60
+            and opener.entered_at <= member.entered_at
+            and opener.tertiary_threshold * 60
+            >= {{ dbt.datediff('opener.entered_at', 'member.entered_at', 'second') }}
     group by opener.engineer_id, opener.timeslip_id, opener.entered_at, opener.threshold
     having count(*) >= opener.threshold
 
@@ -71,15 +68,15 @@ members as (
         sittings.entry_count,
         row_number() over (
             partition by member.timeslip_id
-            order by sittings.entry_count desc, sittings.sitting_start
+            order by sittings.entry_count desc, sittings.sitting_start asc
         ) as sitting_rank
 
     from sittings
     inner join old_entries as member
         on
             sittings.engineer_id = member.engineer_id
-            and member.entered_at >= sittings.sitting_start
-            and member.entered_at <= sittings.sitting_end
+            and sittings.sitting_start <= member.entered_at
+            and sittings.sitting_end >= member.entered_at
 
 ),
 
@@ -90,8 +87,8 @@ backfilled as (
         members.sitting_start,
         members.sitting_end,
         members.entry_count,
-        {{ dbt.datediff('members.sitting_start', 'members.sitting_end', 'second') }} / 60.0
-            as sitting_minutes
+        {{ dbt.datediff('members.sitting_start', 'members.sitting_end', 'second') }}
+        / 60.0 as sitting_minutes
 
     from old_entries
     inner join members
@@ -130,7 +127,7 @@ final as (
             "' local; this one for '",
             format_date('work_date'),
             "', '",
-            'cast(days_old as varchar)',
+            'cast(days_to_entry as varchar)',
             "' days earlier; '",
             format_number('threshold', 0),
             "' or more in '",

@@ -53,9 +53,9 @@ measured as (
 
     select
         months.*,
-        1.0 * months.exact_days / months.days_worked as exact_share,
         rule.threshold,
-        rule.tertiary_threshold
+        rule.tertiary_threshold,
+        1.0 * months.exact_days / months.days_worked as exact_share
 
     from months
     cross join rule
@@ -65,7 +65,7 @@ measured as (
 on_target as (
 
     select * from measured
-    where days_worked >= tertiary_threshold and exact_share >= threshold
+    where days_worked >= tertiary_threshold and round(exact_share, 6) >= threshold
 
 ),
 

@@ -28,9 +28,8 @@ measured as (
 
     select
         timeslips.*,
-        entered_day.open_day_number - work_day.open_day_number as business_days_late,
-        {{ dbt.datediff('timeslips.work_date', 'timeslips.entered_local_date', 'day') }} as days_late,
-        rule.threshold
+        rule.threshold,
+        entered_day.open_day_number - work_day.open_day_number as business_days_late
 
     from timeslips
     cross join rule
@@ -77,7 +76,7 @@ final as (
             "', '",
             'cast(business_days_late as varchar)',
             "' business days ('",
-            'cast(days_late as varchar)',
+            'cast(days_to_entry as varchar)',
             "' calendar days) later on calendar '",
             'calendar_id',
             "'; more than '",

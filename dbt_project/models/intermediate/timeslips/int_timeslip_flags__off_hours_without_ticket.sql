@@ -74,8 +74,8 @@ entry_days as (
     inner join business_days
         on
             without_open_ticket.calendar_id = business_days.calendar_id
-            and business_days.date_day >= without_open_ticket.start_day
-            and business_days.date_day <= without_open_ticket.end_day
+            and without_open_ticket.start_day <= business_days.date_day
+            and without_open_ticket.end_day >= business_days.date_day
             and business_days.is_open_day
 
 ),

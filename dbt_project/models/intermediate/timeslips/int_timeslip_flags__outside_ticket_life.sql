@@ -19,19 +19,12 @@ timeslips as (
 
 ),
 
-measured as (
+on_tickets as (
 
     select
         timeslips.*,
-        {{ dbt.date_trunc('minute', 'timeslips.ticket_created_at') }} as created_minute,
-        {{ dbt.datediff(
-            'timeslips.started_at',
-            dbt.date_trunc('minute', 'timeslips.ticket_created_at'),
-            'second'
-        ) }} / 3600.0 as hours_before_creation,
-        {{ dbt.datediff('timeslips.ticket_closed_at', 'timeslips.ended_at', 'second') }} / 3600.0
-            as hours_after_closing,
-        rule.threshold
+        rule.threshold,
+        {{ dbt.date_trunc('minute', 'timeslips.ticket_created_at') }} as created_minute
 
     from timeslips
     cross join rule
@@ -39,10 +32,23 @@ measured as (
 
 ),
 
+measured as (
+
+    select
+        *,
+        {{ dbt.datediff('started_at', 'created_minute', 'second') }}
+        / 3600.0 as hours_before_creation,
+        {{ dbt.datediff('ticket_closed_at', 'ended_at', 'second') }}
+        / 3600.0 as hours_after_closing
+
+    from on_tickets
+
+),
+
 outside as (
 
     select
-        measured.*,
+        *,
         case when hours_before_creation > 0 then 'before_creation' else 'after_closing' end as side
 
     from measured

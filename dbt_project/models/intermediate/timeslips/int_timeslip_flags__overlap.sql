@@ -34,7 +34,7 @@ ordered as (
         row_number() over (
             partition by engineer_id
             order by started_at, entered_at, timeslip_id
-        ) as position,
+        ) as entry_position,
         max(ended_at) over (
             partition by engineer_id
             order by started_at, entered_at, timeslip_id
@@ -78,7 +78,7 @@ counterparts as (
         earlier.timeslip_id as earlier_timeslip_id,
         row_number() over (
             partition by overlapping.timeslip_id
-            order by earlier.position
+            order by earlier.entry_position
         ) as counterpart_rank
 
     from overlapping
@@ -86,7 +86,7 @@ counterparts as (
         on
             overlapping.engineer_id = earlier.engineer_id
             and overlapping.earlier_latest_end = earlier.ended_at
-            and earlier.position < overlapping.position
+            and overlapping.entry_position > earlier.entry_position
 
 ),
 

@@ -23,7 +23,7 @@ timeslips as (
 
 ),
 
-weekly as (
+dated as (
 
     select
         timeslip_id,
@@ -31,35 +31,45 @@ weekly as (
         engineer_timezone,
         started_at,
         ended_at,
+        entered_at,
         hours_worked,
         hours_billed,
         weekly_contracted_hours * billable_target_pct / 100 as weekly_target,
         cast(
             {{ dbt.dateadd('day', '1 - ' ~ iso_day_of_week('work_date'), 'work_date') }}
             as date
-        ) as week_start,
-        row_number() over (
-            partition by engineer_id, {{ dbt.dateadd('day', '1 - ' ~ iso_day_of_week('work_date'), 'work_date') }}
-            order by started_at, entered_at, timeslip_id
-        ) as position,
-        sum(hours_billed) over (
-            partition by engineer_id, {{ dbt.dateadd('day', '1 - ' ~ iso_day_of_week('work_date'), 'work_date') }}
-            order by started_at, entered_at, timeslip_id
-            rows between unbounded preceding and current row
-        ) as billed_so_far
+        ) as week_start
 
     from timeslips
     where weekly_contracted_hours * billable_target_pct > 0
 
 ),
 
+weekly as (
+
+    select
+        *,
+        row_number() over (
+            partition by engineer_id, week_start
+            order by started_at, entered_at, timeslip_id
+        ) as week_entry_number,
+        sum(hours_billed) over (
+            partition by engineer_id, week_start
+            order by started_at, entered_at, timeslip_id
+            rows between unbounded preceding and current row
+        ) as billed_so_far
+
+    from dated
+
+),
+
 reached as (
 
     select
-        weekly.*,
-        min(case when round(billed_so_far, 2) >= round(weekly_target, 2) then position end) over (
-            partition by engineer_id, week_start
-        ) as reaching_position
+        *,
+        min(
+            case when round(billed_so_far, 2) >= round(weekly_target, 2) then week_entry_number end
+        ) over (partition by engineer_id, week_start) as reaching_entry_number
 
     from weekly
 
@@ -72,14 +82,18 @@ weeks as (
         week_start,
         max(engineer_timezone) as engineer_timezone,
         max(weekly_target) as weekly_target,
-        max(case when position = reaching_position then ended_at end) as reached_at,
-        sum(case when position <= reaching_position then hours_worked else 0 end) as worked_before,
-        sum(case when position <= reaching_position then hours_billed else 0 end) as billed_before,
-        sum(case when position > reaching_position then hours_worked else 0 end) as worked_after,
-        sum(case when position > reaching_position then hours_billed else 0 end) as billed_after
+        max(case when week_entry_number = reaching_entry_number then ended_at end) as reached_at,
+        sum(case when week_entry_number <= reaching_entry_number then hours_worked else 0 end)
+            as worked_before,
+        sum(case when week_entry_number <= reaching_entry_number then hours_billed else 0 end)
+            as billed_before,
+        sum(case when week_entry_number > reaching_entry_number then hours_worked else 0 end)
+            as worked_after,
+        sum(case when week_entry_number > reaching_entry_number then hours_billed else 0 end)
+            as billed_after
 
     from reached
-    where reaching_position is not null
+    where reaching_entry_number is not null
     group by engineer_id, week_start
 
 ),
@@ -88,13 +102,13 @@ measured as (
 
     select
         weeks.*,
+        rule.threshold,
+        rule.secondary_threshold,
+        rule.tertiary_threshold,
         weeks.billed_before / weeks.worked_before as pace_before,
         weeks.billed_after / weeks.worked_after as pace_after,
         1 - (weeks.billed_after / weeks.worked_after) / (weeks.billed_before / weeks.worked_before)
-            as pace_drop,
-        rule.threshold,
-        rule.secondary_threshold,
-        rule.tertiary_threshold
+            as pace_drop
 
     from weeks
     cross join rule
@@ -105,20 +119,21 @@ measured as (
 slow_weeks as (
 
     select
-        measured.*,
+        *,
         -- Consecutive weeks share an island: week number minus rank is constant.
-        {{ dbt.datediff("cast('2000-01-03' as date)", 'week_start', 'day') }} / 7
+        {{ dbt.datediff("cast('2000-01-03' as date)", 'week_start', 'day') }}
+        / 7
         - row_number() over (partition by engineer_id order by week_start) as island
 
     from measured
-    where worked_after >= tertiary_threshold and pace_drop >= threshold
+    where worked_after >= tertiary_threshold and round(pace_drop, 6) >= threshold
 
 ),
 
 runs as (
 
     select
-        slow_weeks.*,
+        *,
         count(*) over (partition by engineer_id, island) as run_weeks
 
     from slow_weeks

@@ -71,13 +71,13 @@ measured as (
         engineer_months.work_month,
         engineer_months.entry_count,
         engineer_months.round_count,
+        rule.threshold,
+        rule.secondary_threshold,
+        rule.tertiary_threshold,
         1.0 * engineer_months.round_count / engineer_months.entry_count as round_share,
         team_months.entry_count - engineer_months.entry_count as rest_entry_count,
         1.0 * (team_months.round_count - engineer_months.round_count)
-        / (team_months.entry_count - engineer_months.entry_count) as rest_round_share,
-        rule.threshold,
-        rule.secondary_threshold,
-        rule.tertiary_threshold
+        / (team_months.entry_count - engineer_months.entry_count) as rest_round_share
 
     from engineer_months
     cross join rule
@@ -94,8 +94,9 @@ heaped as (
     select * from measured
     where
         entry_count >= tertiary_threshold
-        and round_share >= threshold
-        and round_share >= secondary_threshold * rest_round_share
+        -- Shares compared to the millionth, so 4 of 5 is 0.8 whatever the float.
+        and round(round_share, 6) >= threshold
+        and round(round_share, 6) >= round(secondary_threshold * rest_round_share, 6)
 
 ),
 

@@ -35,9 +35,6 @@ joined as (
         timeslips.timeslip_id,
         timeslips.engineer_id,
         timeslips.ticket_id,
-        -- The ticket's client is the one its reports are about; internal work keeps the
-        -- client written on the timeslip, if any.
-        coalesce(tickets.client_id, timeslips.client_id) as client_id,
         timeslips.work_date,
         timeslips.started_at,
         timeslips.ended_at,
@@ -47,17 +44,19 @@ joined as (
         timeslips.work_type,
         timeslips.notes,
         timeslips.entered_at,
-        tickets.ticket_id is not null as is_known_ticket,
         tickets.category as ticket_category,
         tickets.priority as ticket_priority,
         tickets.created_at as ticket_created_at,
-        tickets.resolved_at as ticket_resolved_at,
         tickets.closed_at as ticket_closed_at,
         engineers.team,
         engineers.calendar_id,
-        coalesce(engineers.timezone, 'UTC') as engineer_timezone,
         engineers.weekly_contracted_hours,
-        engineers.billable_target_pct
+        engineers.billable_target_pct,
+        -- The ticket's client is the one its reports are about; internal work keeps the
+        -- client written on the timeslip, if any.
+        coalesce(tickets.client_id, timeslips.client_id) as client_id,
+        tickets.ticket_id is not null as is_known_ticket,
+        coalesce(engineers.timezone, 'UTC') as engineer_timezone
 
     from timeslips
     left join tickets
@@ -67,12 +66,13 @@ joined as (
 
 ),
 
-final as (
+localised as (
 
     select
         joined.*,
         clients.timezone as client_timezone,
-        {{ dbt.datediff('joined.started_at', 'joined.ended_at', 'second') }} as duration_seconds,
+        {{ dbt.datediff('joined.started_at', 'joined.ended_at', 'second') }}
+            as duration_seconds,
         {{ to_local_timestamp('joined.started_at', 'joined.engineer_timezone') }} as started_local,
         {{ to_local_timestamp('joined.ended_at', 'joined.engineer_timezone') }} as ended_local,
         cast({{ to_local_timestamp('joined.entered_at', 'joined.engineer_timezone') }} as date)
@@ -85,6 +85,18 @@ final as (
     from joined
     left join clients
         on joined.client_id = clients.client_id
+
+),
+
+final as (
+
+    select
+        *,
+        -- Calendar days from the work to the (engineer-local) day it was entered.
+        {{ dbt.datediff('work_date', 'entered_local_date', 'day') }}
+            as days_to_entry
+
+    from localised
 
 )
 

@@ -32,8 +32,8 @@ behind_flags as (
     inner join timeslips
         on
             flags.engineer_id = timeslips.engineer_id
-            and timeslips.work_date >= flags.period_start
-            and timeslips.work_date <= flags.period_end
+            and flags.period_start <= timeslips.work_date
+            and flags.period_end >= timeslips.work_date
             and (flags.timeslip_id is null or flags.timeslip_id = timeslips.timeslip_id)
             and (flags.ticket_id is null or flags.ticket_id = timeslips.ticket_id)
     where timeslips.client_id is not null and timeslips.month is not null
@@ -47,8 +47,8 @@ client_months as (
         client_id,
         month,
         count(*) as timeslip_count,
-        sum(hours_worked) as hours_worked,
-        sum(hours_billed) as hours_billed
+        round(sum(hours_worked), 2) as hours_worked,
+        round(sum(hours_billed), 2) as hours_billed
 
     from behind_flags
     group by flag_id, client_id, month
@@ -82,8 +82,9 @@ client_months as (
 final as (
 
     select
-        {{ dbt.concat(['flags.flag_id', "'|'", 'client_months.client_id', "'|'", format_month('client_months.month')]) }}
-            as flag_client_month_id,
+        {{ dbt.concat([
+            'flags.flag_id', "'|'", 'client_months.client_id', "'|'", format_month('client_months.month')
+        ]) }} as flag_client_month_id,
         flags.flag_id,
         flags.rule_id,
         flags.severity,
