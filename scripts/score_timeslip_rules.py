@@ -29,7 +29,9 @@ def main() -> int:
     parser.add_argument(
         "--workdir", type=Path, help="keep the generated data here (default: a temporary folder)"
     )
-    parser.add_argument("--details", action="store_true", help="list missed and unexpected subjects")
+    parser.add_argument(
+        "--details", action="store_true", help="list missed and unexpected subjects"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xla-score-") as scratch:
         workdir = args.workdir or Path(scratch)

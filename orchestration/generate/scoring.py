@@ -110,7 +110,12 @@ def format_table(scores: list[RuleScore]) -> str:
 
 
 def score_demo(
-    workdir: Path, *, seed: int = 42, scale: float = 1.0, months: int = 1, start: date = date(2026, 1, 1)
+    workdir: Path,
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    months: int = 1,
+    start: date = date(2026, 1, 1),
 ) -> list[RuleScore]:
     """Generate a demo MSP into `workdir`, run the pipeline on it, score the flags.
 
