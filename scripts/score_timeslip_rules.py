@@ -35,21 +35,26 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xla-score-") as scratch:
         workdir = args.workdir or Path(scratch)
-        scores = score_demo(
+        card = score_demo(
             workdir, seed=args.seed, scale=args.scale, months=args.months, start=args.start
         )
     print(
         f"Timeslip rules on the demo MSP: seed {args.seed}, scale {args.scale:g}, "
         f"{args.months} month(s) from {args.start.isoformat()}\n"
     )
-    print(format_table(scores))
+    print(format_table(card.scores))
+    print(
+        f"\nEngineers at work with nothing planted: {len(card.clean_engineers)} "
+        f"({', '.join(card.clean_engineers) or 'none'}); "
+        f"flags on them: {card.flags_on_clean_engineers}"
+    )
     if args.details:
-        for s in scores:
+        for s in card.scores:
             for subject in s.missed:
                 print(f"missed      {s.rule_id} {subject}")
             for subject in s.unexpected:
                 print(f"unexpected  {s.rule_id} {subject}")
-    return 0 if all(s.recall == 1.0 for s in scores) else 1
+    return 0 if all(s.recall == 1.0 for s in card.scores) else 1
 
 
 if __name__ == "__main__":

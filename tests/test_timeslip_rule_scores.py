@@ -9,7 +9,9 @@ rule (billing under target, arbitrary durations, specific notes, entries the sam
 the next working day), so a flag outside the answer key is a rule misfiring or the
 generator drifting, and both want a look. The floor still allows a stray flag: 90 %
 over all rules, and no rule under 75 % (one stray flag against three planted), which a
-rule that floods an engineer's month or a whole team cannot meet.
+rule that floods an engineer's month or a whole team cannot meet. At this scale every
+engineer has something planted, so precision is also the check that nobody is flagged
+for what they did not do.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ RULES = {
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory: pytest.TempPathFactory) -> list[RuleScore]:
     root: Path = tmp_path_factory.mktemp("scores")
-    return score_demo(root, seed=7, scale=0.2, months=1)
+    return score_demo(root, seed=7, scale=0.2, months=1).scores
 
 
 def test_every_rule_has_planted_anomalies(scores: list[RuleScore]) -> None:

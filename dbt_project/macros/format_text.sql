@@ -5,12 +5,16 @@
 
 {#- A number rounded to at most `decimals` places, trailing zeros dropped: 6, 0.5, 13.27. -#}
 {% macro format_number(expr, decimals) -%}
-    {%- set fixed = adapter.dispatch('format_fixed', 'xla_warehouse')(expr, decimals) -%}
     {%- if decimals > 0 -%}
-        rtrim(rtrim({{ fixed }}, '0'), '.')
+        rtrim(rtrim({{ format_fixed(expr, decimals) }}, '0'), '.')
     {%- else -%}
-        {{ fixed }}
+        {{ format_fixed(expr, decimals) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A number as text with exactly `decimals` places. -#}
+{% macro format_fixed(expr, decimals) -%}
+    {{ return(adapter.dispatch('format_fixed', 'xla_warehouse')(expr, decimals)) }}
 {%- endmacro %}
 
 {% macro default__format_fixed(expr, decimals) -%}

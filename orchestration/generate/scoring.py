@@ -8,6 +8,7 @@ generator planted nothing on (who should have few or none).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -45,24 +46,41 @@ class RuleScore:
         return self.true_positives / self.planted if self.planted else 1.0
 
 
+@dataclass(frozen=True)
+class Scorecard:
+    """Every rule's score, and the engineers the generator planted nothing on."""
+
+    scores: list[RuleScore]
+    clean_engineers: tuple[str, ...]
+
+    @property
+    def flags_on_clean_engineers(self) -> int:
+        return sum(s.flags_on_clean_engineers for s in self.scores)
+
+
+def planted_engineers(answer_key: dict[str, object]) -> set[str]:
+    """Engineers with a habit or a planted anomaly in the answer key."""
+    anomalies = answer_key["timeslip_anomalies"]
+    habits = answer_key.get("engineer_habits", {})
+    assert isinstance(anomalies, list) and isinstance(habits, dict)
+    return set(habits) | {a["engineer_id"] for a in anomalies}
+
+
 def score_flags(
     answer_key: dict[str, object], flags: Iterable[tuple[str, str, str]]
 ) -> list[RuleScore]:
     """Score (rule_id, subject_id, engineer_id) flags against a generator answer key."""
     anomalies = answer_key["timeslip_anomalies"]
     assert isinstance(anomalies, list)
-    habits = answer_key.get("engineer_habits", {})
-    assert isinstance(habits, dict)
     planted: dict[str, set[str]] = {}
-    planted_engineers = set(habits)
     for anomaly in anomalies:
         planted.setdefault(anomaly["rule_id"], set()).add(anomaly["subject_id"])
-        planted_engineers.add(anomaly["engineer_id"])
+    with_anomalies = planted_engineers(answer_key)
     flagged: dict[str, set[str]] = {}
     clean: dict[str, int] = {}
     for rule_id, subject_id, engineer_id in flags:
         flagged.setdefault(rule_id, set()).add(subject_id)
-        if engineer_id not in planted_engineers:
+        if engineer_id not in with_anomalies:
             clean[rule_id] = clean.get(rule_id, 0) + 1
     scores = []
     for rule_id in sorted(set(planted) | set(flagged)):
@@ -116,7 +134,7 @@ def score_demo(
     scale: float = 1.0,
     months: int = 1,
     start: date = date(2026, 1, 1),
-) -> list[RuleScore]:
+) -> Scorecard:
     """Generate a demo MSP into `workdir`, run the pipeline on it, score the flags.
 
     `xla run` does the ingest and the build exactly as a user's run would; the flags
@@ -149,6 +167,17 @@ def score_demo(
         flags = con.execute(
             "select rule_id, subject_id, engineer_id from main.fct_timeslip_flags"
         ).fetchall()
+        # Engineers who worked in the period at all.
+        working = {
+            row[0]
+            for row in con.execute(
+                "select distinct engineer_id from staging.stg_psa__timeslips"
+            ).fetchall()
+        }
     finally:
         con.close()
-    return score_flags(json.loads(key_path.read_text(encoding="utf-8")), flags)
+    answer_key = json.loads(key_path.read_text(encoding="utf-8"))
+    with (seeds_dir / "engineers.csv").open(newline="", encoding="utf-8") as handle:
+        roster = {row["engineer_id"] for row in csv.DictReader(handle)}
+    clean = sorted((roster & working) - planted_engineers(answer_key))
+    return Scorecard(scores=score_flags(answer_key, flags), clean_engineers=tuple(clean))
