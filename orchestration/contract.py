@@ -317,6 +317,7 @@ REFERENCE_FILES: dict[str, tuple[str, ...]] = {
         "severity",
         "threshold",
         "secondary_threshold",
+        "tertiary_threshold",
         "description",
     ),
     "timeslip_waivers": (

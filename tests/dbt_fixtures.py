@@ -101,7 +101,7 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("silver", "P1", "resolution", "240", "24x7", "", "95"),
     ],
     "xla_targets": [("gold", "happiness", ">=", "30", "5")],
-    "timeslip_rules": [("R1", "true", "error", "12", "", "More than 12 hours in a day")],
+    "timeslip_rules": [("R1", "true", "error", "12", "", "", "More than 12 hours in a day")],
     # Header only, as before any auditor has reviewed a flag.
     "timeslip_waivers": [],
 }

@@ -75,7 +75,7 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("gold", "negative_follow_up_pct", ">=", "100", "1"),
         ("silver", "happiness", ">=", "50", "10"),
     ],
-    "timeslip_rules": [("R1", "true", "error", "12", "", "More than 12 hours in a day")],
+    "timeslip_rules": [("R1", "true", "error", "12", "", "", "More than 12 hours in a day")],
     "timeslip_waivers": [],
 }
 

@@ -158,16 +158,18 @@ XLA_MIN_RESPONSES = {
     "negative_follow_up_pct": 3,
 }
 
-# rule_id, enabled, severity, threshold, secondary_threshold, description.
-TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
+# rule_id, enabled, severity, threshold, secondary_threshold, tertiary_threshold,
+# description. The thresholds' meaning is per rule, in its description.
+TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "overlap",
         "true",
         "error",
         "5",
         "",
+        "",
         "Two entries of one engineer overlap in time by more than threshold minutes; the "
-        "later-starting entry is flagged. No secondary threshold.",
+        "later-starting entry is flagged. No other thresholds.",
     ),
     (
         "excessive_day",
@@ -175,8 +177,9 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "12",
         "",
+        "",
         "An engineer's hours_worked on one work_date add up to more than threshold hours. "
-        "No secondary threshold.",
+        "No other thresholds.",
     ),
     (
         "billed_over_worked",
@@ -184,13 +187,15 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "error",
         "0",
         "",
+        "",
         "An entry's hours_billed exceeds its hours_worked by more than threshold hours "
-        "(0 = no tolerance). No secondary threshold.",
+        "(0 = no tolerance). No other thresholds.",
     ),
     (
         "duplicate",
         "true",
         "error",
+        "",
         "",
         "",
         "Two entries of one engineer with the same ticket, work_date, started_at, ended_at "
@@ -202,8 +207,9 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "error",
         "24",
         "",
-        "An entry on a ticket starts before the ticket was created or ends more than "
-        "threshold hours after it was closed. No secondary threshold.",
+        "",
+        "An entry on a ticket starts before the minute the ticket was created or ends more "
+        "than threshold hours after it was closed. No other thresholds.",
     ),
     (
         "late_entry",
@@ -211,8 +217,9 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "5",
         "",
-        "An entry was entered more than threshold business days (engineer's calendar) "
-        "after its work_date. No secondary threshold.",
+        "",
+        "An entry was entered more than threshold business days (open days of the "
+        "engineer's calendar, holidays excluded) after its work_date. No other thresholds.",
     ),
     (
         "bulk_backfill",
@@ -220,9 +227,10 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "10",
         "7",
-        "At least threshold entries of one engineer were entered within one 60-minute "
-        "sitting, each for a work_date at least secondary_threshold calendar days before "
-        "it was entered; every such entry is flagged.",
+        "60",
+        "At least threshold entries of one engineer were entered within one sitting of "
+        "tertiary_threshold minutes, each for a work_date at least secondary_threshold "
+        "calendar days before the day it was entered; every such entry is flagged.",
     ),
     (
         "round_heaping",
@@ -230,9 +238,11 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "0.8",
         "3.0",
-        "In a month, the share (0-1) of an engineer's entry durations that are whole or "
-        "half hours is at least threshold, and at least secondary_threshold times the "
-        "same share of the engineer's team.",
+        "20",
+        "In a month with at least tertiary_threshold entries, the share (0-1) of an "
+        "engineer's entries whose hours_worked are whole or half hours is at least "
+        "threshold, and at least secondary_threshold times the same share over the rest "
+        "of the engineer's team.",
     ),
     (
         "exact_target",
@@ -240,9 +250,11 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "0.6",
         "",
-        "In a month, the engineer's billed hours equal the daily billable target "
-        "(weekly_contracted_hours x billable_target_pct / 5) exactly on at least threshold "
-        "(share 0-1) of the days worked. No secondary threshold.",
+        "5",
+        "In a month with at least tertiary_threshold days worked, the engineer's billed "
+        "hours equal the daily billable target (weekly_contracted_hours x "
+        "billable_target_pct / 100 / 5) exactly on at least threshold (share 0-1) of the "
+        "days worked.",
     ),
     (
         "effort_outlier",
@@ -250,6 +262,7 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "5",
         "4",
+        "",
         "An engineer's total hours_worked on one ticket is more than threshold times the "
         "median of all engineers' per-ticket totals for the same category and priority, "
         "and at least secondary_threshold hours.",
@@ -260,19 +273,23 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "0.4",
         "2",
+        "4",
         "In an ISO week, billed hours per hour worked after the engineer reached the weekly "
-        "billable target (weekly_contracted_hours x billable_target_pct) fall by at least "
-        "threshold (share 0-1) against before, in at least secondary_threshold consecutive "
-        "weeks; each such week is flagged.",
+        "billable target (weekly_contracted_hours x billable_target_pct / 100) fall by at "
+        "least threshold (share 0-1) against before, with at least tertiary_threshold "
+        "hours worked after it, in at least secondary_threshold consecutive weeks; each "
+        "such week is flagged.",
     ),
     (
         "off_hours_without_ticket",
         "true",
         "warn",
+        "15",
         "",
         "",
-        "An internal entry (no ticket) lies outside the engineer's business calendar "
-        "(closed hours, weekends, holidays). No thresholds.",
+        "More than threshold minutes of an entry lie outside the engineer's business "
+        "calendar (closed hours, weekends, holidays), and the entry has no ticket or lies "
+        "wholly before its ticket was created or after it was closed. No other thresholds.",
     ),
     (
         "vague_note",
@@ -280,6 +297,7 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "warn",
         "2",
         "15",
+        "",
         "An entry of at least threshold hours has notes shorter than secondary_threshold "
         "characters (empty or boilerplate such as 'work', 'support', 'misc').",
     ),

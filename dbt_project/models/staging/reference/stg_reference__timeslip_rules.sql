@@ -14,6 +14,7 @@ renamed as (
         cast(severity as varchar) as severity,
         cast(threshold as double) as threshold,
         cast(secondary_threshold as double) as secondary_threshold,
+        cast(tertiary_threshold as double) as tertiary_threshold,
         cast(description as varchar) as description
 
     from source

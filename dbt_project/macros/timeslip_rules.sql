@@ -1,0 +1,36 @@
+{#-
+    The timeslip audit rules the warehouse implements, each with the threshold columns of
+    `timeslip_rules.csv` it needs. One list for the flags mart's union and for the test
+    that an enabled rule has its thresholds.
+-#}
+{% macro timeslip_rule_thresholds() -%}
+    {{ return({
+        'overlap': ['threshold'],
+        'excessive_day': ['threshold'],
+        'billed_over_worked': ['threshold'],
+        'duplicate': [],
+        'outside_ticket_life': ['threshold'],
+        'late_entry': ['threshold'],
+        'bulk_backfill': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
+        'round_heaping': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
+        'exact_target': ['threshold', 'tertiary_threshold'],
+        'effort_outlier': ['threshold', 'secondary_threshold'],
+        'post_target_slowdown': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
+        'off_hours_without_ticket': ['threshold'],
+        'vague_note': ['threshold', 'secondary_threshold'],
+    }) }}
+{%- endmacro %}
+
+{#-
+    The seed row of one rule when it is switched on: zero rows when it is off or missing,
+    so a rule model that cross joins it emits nothing.
+-#}
+{% macro enabled_timeslip_rule(rule_id) -%}
+    select
+        rule_id,
+        threshold,
+        secondary_threshold,
+        tertiary_threshold
+    from {{ ref('stg_reference__timeslip_rules') }}
+    where rule_id = '{{ rule_id }}' and is_enabled
+{%- endmacro %}
