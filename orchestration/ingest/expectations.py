@@ -192,8 +192,15 @@ class SuiteRunner:
         schema = ExpectationSuiteValidationResultSchema()
         for name, document in sorted(validations.items()):
             suite = self._suite(EXTRACTS[name])
+            meta = document.get("meta") or {}
             inert = {
                 **document,
+                # The page's run and data asset, which a validation outside a checkpoint lacks.
+                "meta": {
+                    **meta,
+                    "run_id": {"run_name": run_id, "run_time": validated_at.isoformat()},
+                    "batch_spec": {**(meta.get("batch_spec") or {}), "data_asset_name": name},
+                },
                 "results": [
                     {
                         **item,
