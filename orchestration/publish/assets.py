@@ -5,6 +5,8 @@ import json
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.audit_site import publish_site
+from orchestration.config import Settings
 from orchestration.publish.publisher import is_current, publish, published_relations
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
@@ -16,6 +18,12 @@ GATE_BLOCKED_EXIT = 3
 
 class GateBlocked(dg.Failure):
     """The quality gate failed: nothing already published was changed."""
+
+
+def _audit_site(context: AssetExecutionContext, settings: Settings, *, blocked: bool) -> None:
+    """The auditors' site of this run, also of a blocked one: it shows them why."""
+    site = publish_site(settings, context.run_id, blocked=blocked)
+    say(context, f"Auditors' site: {site / 'index.html'}" + (" (run blocked)" if blocked else ""))
 
 
 @dg.asset(
@@ -30,6 +38,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
     checks = results.for_run(settings, context.run_id)
     decision = decide(checks)
     if not decision.passed:
+        _audit_site(context, settings, blocked=True)
         raise GateBlocked(
             description=decision.line(),
             metadata={"exit_code": GATE_BLOCKED_EXIT, "blocking": len(decision.blocking)},
@@ -40,12 +49,14 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             context,
             f"Nothing new to publish: {settings.published_db} is up to date (run {current.run_id})",
         )
+        _audit_site(context, settings, blocked=False)
         return dg.MaterializeResult(metadata={"published": False, "run_id": current.run_id})
     manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
     publication = publish(
         settings, context.run_id, xla.as_of, checks, published_relations(manifest)
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
+    _audit_site(context, settings, blocked=False)
     return dg.MaterializeResult(
         metadata={
             "published": True,
