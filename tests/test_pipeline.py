@@ -119,6 +119,18 @@ def test_first_run_publishes_the_foundation_tables(
     assert not any(workspace.data_dir.joinpath("landing").iterdir())
 
 
+def test_the_run_writes_the_auditors_site_with_the_data_docs(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    assert first_run.returncode == 0
+    site = workspace.data_dir / "published" / "audit"
+    assert "Latest run passed the quality gate." in (site / "index.html").read_text()
+    for page in ("history.html", "flags.html", "quarantine.html", "gx/index.html"):
+        assert (site / page).is_file(), page
+    assert len(list((site / "gx" / "validations").rglob("*.html"))) == 4
+    assert (workspace.data_dir / "build" / "gx_docs" / "index.html").is_file()
+
+
 def test_every_sla_clock_agrees_with_a_minute_by_minute_count(
     workspace: Workspace, first_run: subprocess.CompletedProcess[str]
 ) -> None:
@@ -249,3 +261,10 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     assert "quality gate blocked publication" in blocked.stdout
     assert "unique_stg_reference__clients_client_id" in blocked.stdout
     assert _digest(workspace.published) == before
+    # The auditors' site shows the blocked run, with the Data Docs of the last run that
+    # ingested rows (this one ingested none).
+    site = workspace.data_dir / "published" / "audit"
+    index = (site / "index.html").read_text()
+    assert "Latest run blocked." in index
+    assert "unique_stg_reference__clients_client_id" in index
+    assert (site / "gx" / "index.html").is_file()
