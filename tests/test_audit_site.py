@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 
 from orchestration.audit_site import build_site, publish_site
+from orchestration.audit_site import site as site_module
 from orchestration.audit_site.gx_docs import rewrite_page
 from orchestration.audit_site.text import csv_cell, inert
 from orchestration.config import DEFAULT_SEEDS_DIR, Settings
@@ -294,6 +295,23 @@ def test_other_columns_in_the_flags_table_are_shown_as_they_are(
     flags = (tmp_path / "s" / "flags.html").read_text(encoding="utf-8")
     assert "explanation" in flags and "new column" in flags
     assert "{&#34;minutes&#34;: 42, &#34;with&#34;: [&#34;TS-2&#34;]}" in flags
+
+
+def test_long_tables_show_their_first_rows_and_say_so(
+    fixture_data: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "long.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        "create table quarantine_rows as select 'f.csv' as file_name, i as line_number, "
+        "'bad' as reason, 'line ' || i as raw_line from range(3, 0, -1) t(i)"
+    )
+    con.close()
+    monkeypatch.setattr(site_module, "MAX_ROWS", 2)
+    build_site(tmp_path / "s", settings=fixture_data, warehouse=warehouse, run_id=RUN, gx_docs=None)
+    page = (tmp_path / "s" / "quarantine.html").read_text(encoding="utf-8")
+    assert "Showing the first 2 of 3 rows" in page
+    assert "line 1" in page and "line 2" in page and "line 3" not in page
 
 
 def test_the_warehouse_is_opened_read_only_and_closed(fixture_data: Settings, site: Path) -> None:

@@ -188,9 +188,15 @@ def _check_history(checks: list[Check], runs: list[Run]) -> list[dict[str, Any]]
     return rows
 
 
-def _read_tables(warehouse: Path, names: tuple[str, ...]) -> dict[str, WarehouseTable]:
-    """The named tables of the built warehouse, read-only; a missing one says why."""
-    found = {name: WarehouseTable(name) for name in names}
+def _read_tables(
+    warehouse: Path, wanted: dict[str, tuple[tuple[str, ...], int | None]]
+) -> dict[str, WarehouseTable]:
+    """Tables of the built warehouse, read-only; a missing one says why.
+
+    `wanted` maps a table to the columns to order it by (those it has) and the most
+    rows to read (None: all).
+    """
+    found = {name: WarehouseTable(name) for name in wanted}
     if not warehouse.exists():
         for table in found.values():
             table.missing = f"no warehouse was built ({warehouse.name} does not exist)"
@@ -204,36 +210,30 @@ def _read_tables(warehouse: Path, names: tuple[str, ...]) -> dict[str, Warehouse
             " order by table_schema <> 'main', table_schema"
         ).fetchall():
             schemas.setdefault(name, schema)
-        for name, table in found.items():
+        for name, (order, limit) in wanted.items():
+            table = found[name]
             if name not in schemas:
                 table.missing = f"there is no table {name} in this build"
                 continue
-            cursor = con.execute(f'select * from "{schemas[name]}"."{name}"')
+            relation = f'"{schemas[name]}"."{name}"'
+            table.total = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            cursor = con.execute(f"select * from {relation} limit 0")
             table.columns = [column[0] for column in cursor.description]
-            records = cursor.fetchall()
-            table.total = len(records)
-            table.rows = [list(record) for record in records]
+            ordering = ", ".join(f'"{c}"' for c in order if c in table.columns)
+            sql = f"select * from {relation}"
+            sql += f" order by {ordering}" if ordering else ""
+            sql += f" limit {limit}" if limit is not None else ""
+            table.rows = [list(record) for record in con.execute(sql).fetchall()]
     finally:
         con.close()
     return found
 
 
-def _sort_rows(table: WarehouseTable, keys: tuple[str, ...]) -> None:
-    """Sort a table's rows by the named columns it has (missing ones are skipped)."""
-    positions = [table.columns.index(k) for k in keys if k in table.columns]
-
-    def key(row: list[Any]) -> tuple[Any, ...]:
-        return tuple((row[i] is not None, as_text(row[i])) for i in positions)
-
-    table.rows.sort(key=key)
-
-
 def _flags_first(table: WarehouseTable) -> None:
-    """Unreviewed error flags first, then by rule and subject, so a held client shows first."""
-    _sort_rows(table, ("rule_id", "subject_type", "subject_id", "flag_id"))
+    """Unreviewed error flags first, keeping the rule and subject order within each."""
     columns = table.columns
 
-    def rank(row: list[Any]) -> tuple[int, int]:
+    def rank(row: list[Any]) -> tuple[bool, bool]:
         severity = row[columns.index("severity")] if "severity" in columns else None
         decision = row[columns.index("waiver_decision")] if "waiver_decision" in columns else None
         return (severity != "error", decision is not None)
@@ -276,8 +276,7 @@ def flags_csv(table: WarehouseTable) -> str:
 
 
 def _quarantine(table: WarehouseTable) -> WarehouseTable:
-    """The quarantine with the columns an auditor reads first, in landing order."""
-    _sort_rows(table, ("file_name", "line_number"))
+    """The quarantine with the columns an auditor reads first."""
     if table.missing:
         return table
     order = [c for c in QUARANTINE_COLUMNS if c in table.columns]
@@ -308,11 +307,18 @@ def build_site(
     history: list[Publication] = publications(settings)
     runs = _runs(checks, {p.run_id for p in history})
     latest = _latest_checks(checks, run_id)
-    tables = _read_tables(warehouse, (FLAGS_TABLE, HOLDS_TABLE, QUARANTINE_TABLE))
+    tables = _read_tables(
+        warehouse,
+        {
+            # Every flag: the CSV holds them all.
+            FLAGS_TABLE: (("rule_id", "subject_type", "subject_id", "flag_id"), None),
+            HOLDS_TABLE: (("month", "client_id", "rule_id"), None),
+            QUARANTINE_TABLE: (("file_name", "line_number"), MAX_ROWS),
+        },
+    )
     flags = tables[FLAGS_TABLE]
     _flags_first(flags)
     holds = tables[HOLDS_TABLE]
-    _sort_rows(holds, ("month", "client_id", "rule_id"))
     quarantine = _quarantine(tables[QUARANTINE_TABLE])
 
     docs_pages: list[DocsPage] = []

@@ -21,8 +21,18 @@ class GateBlocked(dg.Failure):
 
 
 def _audit_site(context: AssetExecutionContext, settings: Settings, *, blocked: bool) -> None:
-    """The auditors' site of this run, also of a blocked one: it shows them why."""
-    site = publish_site(settings, context.run_id, blocked=blocked)
+    """The auditors' site of this run, also of a blocked one: it shows them why.
+
+    A blocked run stays blocked (exit 3) if its site cannot be written; the reason is
+    printed. After a publication, a site that cannot be written fails the run.
+    """
+    try:
+        site = publish_site(settings, context.run_id, blocked=blocked)
+    except Exception as error:
+        if not blocked:
+            raise
+        say(context, f"Auditors' site not written: {type(error).__name__}: {error}")
+        return
     say(context, f"Auditors' site: {site / 'index.html'}" + (" (run blocked)" if blocked else ""))
 
 
