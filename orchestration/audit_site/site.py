@@ -124,7 +124,7 @@ def _checks(settings: Settings) -> list[Check]:
                 failing_count=int(row["failing_count"] or 0),
                 sample_keys=tuple(as_text(key) for key in json.loads(row["sample_keys"] or "[]")),
                 detail=row["detail"] or "",
-                checked_at=as_text(row["checked_at"]),
+                checked_at=row["checked_at"].isoformat(),
             )
         )
     return found

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.contract import Extract
+from orchestration.contract import EXTRACTS, Extract
 from orchestration.quality.results import CheckResult
 
 SAMPLE_SIZE = 5
@@ -60,7 +60,7 @@ def _describe(config: Any) -> str:
     return f"{config.type}({columns})"
 
 
-def _as_text(value: Any) -> Any:
+def _escaped(value: Any) -> Any:
     """Every string in a result, HTML-escaped.
 
     Data Docs put observed values (the rows' own text) into table cells unescaped, so
@@ -70,9 +70,9 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, str):
         return html.escape(value, quote=True)
     if isinstance(value, list):
-        return [_as_text(item) for item in value]
+        return [_escaped(item) for item in value]
     if isinstance(value, dict):
-        return {key: _as_text(item) for key, item in value.items()}
+        return {key: _escaped(item) for key, item in value.items()}
     return value
 
 
@@ -174,8 +174,6 @@ class SuiteRunner:
             ValidationResultIdentifier,
         )
 
-        from orchestration.contract import EXTRACTS
-
         site = {
             "class_name": "SiteBuilder",
             "show_how_to_buttons": False,
@@ -204,8 +202,8 @@ class SuiteRunner:
                 "results": [
                     {
                         **item,
-                        "result": _as_text(item.get("result") or {}),
-                        "exception_info": _as_text(item.get("exception_info") or {}),
+                        "result": _escaped(item.get("result") or {}),
+                        "exception_info": _escaped(item.get("exception_info") or {}),
                     }
                     for item in document.get("results", [])
                 ],
