@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,3 +27,30 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     write_atomic(path, sink.getvalue().to_pybytes())
+
+
+def replace_dir(target: Path, build: Callable[[Path], None]) -> None:
+    """Build a folder beside `target`, then swap it in by renames; readers never see half.
+
+    A folder cannot be renamed over a non-empty one, so the old folder is first renamed
+    aside, the new one into place, and the old one removed: between the two renames
+    (microseconds) `target` is absent, but never partly written. Leftovers of a process
+    that died mid-way are removed on the next call.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in target.parent.glob(f".{target.name}.*.old"):
+        shutil.rmtree(stale, ignore_errors=True)
+    fresh = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    fresh.mkdir()
+    try:
+        build(fresh)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    old = target.parent / f".{target.name}.{os.getpid()}.old"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -121,6 +121,22 @@ def test_first_run_publishes_the_foundation_tables(
     assert not any(workspace.data_dir.joinpath("landing").iterdir())
 
 
+def test_the_run_writes_the_auditors_site_with_the_data_docs(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    assert first_run.returncode == 0
+    site = workspace.data_dir / "published" / "audit"
+    assert "Latest run passed the quality gate." in (site / "index.html").read_text()
+    for page in ("history.html", "flags.html", "quarantine.html", "gx/index.html"):
+        assert (site / page).is_file(), page
+    # The published site is part of the release that holds the published warehouse.
+    assert site.resolve().parent == workspace.published.resolve().parent
+    latest = workspace.data_dir / "audit" / "site" / "index.html"
+    assert "Latest run passed the quality gate." in latest.read_text()
+    assert len(list((site / "gx" / "validations").rglob("*.html"))) == 4
+    assert (workspace.data_dir / "build" / "gx_docs" / "index.html").is_file()
+
+
 def test_every_sla_clock_agrees_with_a_minute_by_minute_count(
     workspace: Workspace, first_run: subprocess.CompletedProcess[str]
 ) -> None:
@@ -262,3 +278,13 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     ]
     duplicated = clients[1].split(",")[0]
     assert failed and any(duplicated in key for key in json.loads(failed[-1]["sample_keys"]))
+    # The auditors' view of the latest run shows the blocked run, with the Data Docs of
+    # the last run that ingested rows (this one ingested none); the published site, like
+    # the published warehouse, is the last publication's.
+    site = workspace.data_dir / "audit" / "site"
+    index = (site / "index.html").read_text()
+    assert "Latest run blocked." in index
+    published_site = workspace.data_dir / "published" / "audit" / "index.html"
+    assert "Latest run blocked." not in published_site.read_text()
+    assert "unique_stg_reference__clients_client_id" in index
+    assert (site / "gx" / "index.html").is_file()

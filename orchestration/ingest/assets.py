@@ -13,6 +13,7 @@ from dagster import AssetExecutionContext
 
 from orchestration import locking
 from orchestration.contract import LANDING_EXTRACTS
+from orchestration.ingest import data_docs
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing
 from orchestration.quality import results
@@ -95,8 +96,10 @@ def conservation_results(report: IngestReport) -> list[results.CheckResult]:
     return found
 
 
-def expectation_results(report: IngestReport) -> list[results.CheckResult]:
-    """Run each extract's suite on the rows accepted in this run."""
+def expectation_results(
+    report: IngestReport,
+) -> tuple[list[results.CheckResult], SuiteRunner | None]:
+    """Run each extract's suite on the rows accepted in this run; the runner, if any ran."""
     runner: SuiteRunner | None = None
     found = []
     for name, extract in LANDING_EXTRACTS.items():
@@ -114,7 +117,7 @@ def expectation_results(report: IngestReport) -> list[results.CheckResult]:
             continue
         runner = runner or SuiteRunner()
         found.append(runner.validate(extract, pd.concat(frames, ignore_index=True)))
-    return found
+    return found, runner
 
 
 @dg.multi_asset(
@@ -132,8 +135,13 @@ def ingest_landing_files(
     locking.acquire(settings)
     say(context, f"Ingesting landing files from {settings.landing_dir}")
     report = ingest_landing(settings, context.run_id, log=lambda message: say(context, message))
-    checks = conservation_results(report) + expectation_results(report)
+    expectations, runner = expectation_results(report)
+    checks = conservation_results(report) + expectations
     results.record(settings, context.run_id, "ingest", checks)
+    if runner is not None:
+        data_docs.save(settings, context.run_id, runner.validations)
+        docs = data_docs.build(settings, context.run_id, runner)
+        say(context, f"Great Expectations Data Docs: {docs / 'index.html'}")
     quarantined = 0
     for name in LANDING_EXTRACTS:
         outcomes = report.for_extract(name)

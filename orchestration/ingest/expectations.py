@@ -2,20 +2,25 @@
 
 They run on the rows the ingest accepted in this run (one DataFrame per extract), an
 independent second look at what enters the lake: a failure means the validator let a
-bad row through, and blocks publication.
+bad row through, and blocks publication. The runner also renders its validations as
+Great Expectations Data Docs (see `orchestration/ingest/data_docs.py`).
 """
 
 from __future__ import annotations
 
+import html
 import os
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from orchestration.contract import Extract
+from orchestration.contract import EXTRACTS, Extract
 from orchestration.quality.results import CheckResult
 
 SAMPLE_SIZE = 5
+DOCS_SITE = "xla"
 
 
 def _expectations(extract: Extract) -> list[Any]:
@@ -55,6 +60,22 @@ def _describe(config: Any) -> str:
     return f"{config.type}({columns})"
 
 
+def _escaped(value: Any) -> Any:
+    """Every string in a result, HTML-escaped.
+
+    Data Docs put observed values (the rows' own text) into table cells unescaped, so
+    they are escaped before rendering; the expectations' parameters, which the docs do
+    escape, come from the contract and are left alone.
+    """
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
+
+
 class SuiteRunner:
     """One ephemeral Great Expectations context for a run; suites are get-or-add."""
 
@@ -67,6 +88,8 @@ class SuiteRunner:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.datasource = self.context.data_sources.add_or_update_pandas("lake")
+        # This run's validation results as JSON, by extract, for the Data Docs.
+        self.validations: dict[str, dict[str, Any]] = {}
 
     def _suite(self, extract: Extract) -> Any:
         name = f"{extract.name}_contract"
@@ -104,6 +127,7 @@ class SuiteRunner:
                 "partial_unexpected_count": SAMPLE_SIZE,
             },
         )
+        self.validations[extract.name] = outcome.to_json_dict()
         failing = 0
         samples: list[str] = []
         failed: list[str] = []
@@ -127,3 +151,67 @@ class SuiteRunner:
                 else "failed: " + ", ".join(failed)
             ),
         )
+
+    def build_data_docs(
+        self,
+        out_dir: Path,
+        run_id: str,
+        validated_at: datetime,
+        validations: dict[str, dict[str, Any]],
+    ) -> None:
+        """Render validation results (JSON, by extract) of one run as Data Docs in `out_dir`.
+
+        The pages sit at `validations/<extract>_contract/<run_id>/<validated_at>/<extract>.html`
+        and `expectations/<extract>_contract.html`, so the same results always give the
+        same paths.
+        """
+        from great_expectations.core.expectation_validation_result import (
+            ExpectationSuiteValidationResultSchema,
+        )
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        site = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(out_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        if DOCS_SITE in self.context.list_data_docs_sites():
+            self.context.update_data_docs_site(DOCS_SITE, site)
+        else:
+            self.context.add_data_docs_site(DOCS_SITE, site)
+        schema = ExpectationSuiteValidationResultSchema()
+        for name, document in sorted(validations.items()):
+            suite = self._suite(EXTRACTS[name])
+            meta = document.get("meta") or {}
+            inert = {
+                **document,
+                # The page's run and data asset, which a validation outside a checkpoint lacks.
+                "meta": {
+                    **meta,
+                    "run_id": {"run_name": run_id, "run_time": validated_at.isoformat()},
+                    "batch_spec": {**(meta.get("batch_spec") or {}), "data_asset_name": name},
+                },
+                "results": [
+                    {
+                        **item,
+                        "result": _escaped(item.get("result") or {}),
+                        "exception_info": _escaped(item.get("exception_info") or {}),
+                    }
+                    for item in document.get("results", [])
+                ],
+            }
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+                run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
+                batch_identifier=name,
+            )
+            self.context.validation_results_store.set(key, schema.load(inert))
+        self.context.build_data_docs(site_names=[DOCS_SITE])

@@ -5,6 +5,8 @@ import json
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.audit_site import release_site_writer, write_latest_site
+from orchestration.config import Settings
 from orchestration.publish.publisher import is_current, publish, published_relations
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
@@ -16,6 +18,23 @@ GATE_BLOCKED_EXIT = 3
 
 class GateBlocked(dg.Failure):
     """The quality gate failed: nothing already published was changed."""
+
+
+def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked: bool) -> None:
+    """The auditors' view of this run in `audit/site/`, also of a blocked run: it shows
+    them why. A blocked run stays blocked (exit 3) if its site cannot be written; the
+    reason is printed."""
+    try:
+        site = write_latest_site(settings, context.run_id, blocked=blocked)
+    except Exception as error:
+        if not blocked:
+            raise
+        say(context, f"Auditors' site not written: {type(error).__name__}: {error}")
+        return
+    say(
+        context,
+        f"Auditors' site of this run: {site / 'index.html'}" + (" (blocked)" if blocked else ""),
+    )
 
 
 @dg.asset(
@@ -30,6 +49,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
     checks = results.for_run(settings, context.run_id)
     decision = decide(checks)
     if not decision.passed:
+        _latest_site(context, settings, blocked=True)
         raise GateBlocked(
             description=decision.line(),
             metadata={"exit_code": GATE_BLOCKED_EXIT, "blocking": len(decision.blocking)},
@@ -40,12 +60,20 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             context,
             f"Nothing new to publish: {settings.published_db} is up to date (run {current.run_id})",
         )
+        _latest_site(context, settings, blocked=False)
         return dg.MaterializeResult(metadata={"published": False, "run_id": current.run_id})
     manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
     publication = publish(
-        settings, context.run_id, xla.as_of, checks, published_relations(manifest)
+        settings,
+        context.run_id,
+        xla.as_of,
+        checks,
+        published_relations(manifest),
+        writers=[release_site_writer(settings, context.run_id)],
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
+    say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")
+    _latest_site(context, settings, blocked=False)
     return dg.MaterializeResult(
         metadata={
             "published": True,

@@ -1,0 +1,57 @@
+"""Where the auditors' site of a run is written.
+
+- Into each release, beside the warehouse it describes (`published/audit/` once the
+  release is published), so the published site and the published tables always agree.
+- Into `audit/site/`, for every run that reached the gate, published or blocked: the
+  auditors' view of the latest run, which for a blocked run is exactly why it was
+  blocked. Publishing nothing changes nothing under `published/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.audit_site.site import build_site
+from orchestration.config import Settings
+from orchestration.files import replace_dir
+from orchestration.ingest import data_docs
+from orchestration.publish.publisher import Publication, ReleaseWriter
+
+SITE_FOLDER = "audit"
+
+
+def latest_site_dir(settings: Settings) -> Path:
+    return settings.audit_dir / "site"
+
+
+def _build(settings: Settings, out: Path, run_id: str, *, blocked: bool) -> None:
+    build_site(
+        out,
+        settings=settings,
+        warehouse=settings.build_db,
+        run_id=run_id,
+        gx_docs=data_docs.ensure(settings),
+        blocked=blocked,
+    )
+
+
+def release_site_writer(settings: Settings, run_id: str) -> ReleaseWriter:
+    """Writes the run's site into a release being assembled, as `<release>/audit/`."""
+
+    def write(release: Path, publication: Publication) -> None:
+        _build(settings, release / SITE_FOLDER, run_id, blocked=False)
+
+    return write
+
+
+def write_latest_site(settings: Settings, run_id: str, *, blocked: bool) -> Path:
+    """Build the site of `run_id` beside `audit/site/` and swap it in whole.
+
+    It reads the warehouse the run built (published or not) and the Data Docs of the
+    latest run that validated anything, rendering them again from the audit store if
+    the build folder lost them.
+    """
+    replace_dir(
+        latest_site_dir(settings), lambda out: _build(settings, out, run_id, blocked=blocked)
+    )
+    return latest_site_dir(settings)
