@@ -288,3 +288,52 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     assert "Latest run blocked." not in published_site.read_text()
     assert "unique_stg_reference__clients_client_id" in index
     assert (site / "gx" / "index.html").is_file()
+
+
+def test_an_uncleared_error_flag_holds_its_client_month_until_an_auditor_clears_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The warehouse is published with the hold; a `cleared` waiver for every flag behind
+    it releases the hold at the next run, while a `confirmed` one would keep it."""
+    holds = workspace.query(
+        "select hold_id, client_id, month, rule_id from publication_holds order by hold_id"
+    )
+    assert holds, "the generated month plants error flags"
+    hold_id, client_id, month, rule_id = holds[0]
+    subjects = [
+        row[0]
+        for row in workspace.query(
+            "select distinct subject_id from fct_timeslip_flag_client_months"
+            f" where client_id = '{client_id}' and month = '{month}' and rule_id = '{rule_id}'"
+            " and severity = 'error'"
+        )
+    ]
+    assert subjects
+    held = workspace.query(
+        "select count(*) from audit_check_results"
+        f" where check_name = 'timeslip_rule_{rule_id}' and not passed"
+    )[0][0]
+    assert held >= 1
+    seeds = tmp_path / "seeds"
+    shutil.copytree(workspace.seeds_dir, seeds)
+    with (seeds / "timeslip_waivers.csv").open("a", encoding="utf-8") as waivers:
+        for subject in subjects:
+            waivers.write(
+                f"{rule_id},{subject},cleared,Auditor A,2026-02-03T10:00:00+00:00,"
+                "Checked with the engineer's calendar\n"
+            )
+    history_sql = "select * from audit_check_results order by all"
+    history_before = workspace.query(history_sql)
+    released = workspace.xla("run", XLA_SEEDS_DIR=str(seeds))
+    assert released.returncode == 0, released.stdout + released.stderr
+    assert workspace.query(
+        f"select count(*) from publication_holds where hold_id = '{hold_id}'"
+    ) == [(0,)]
+    # The check history is append-only: every earlier row is still there, unchanged.
+    history_after = workspace.query(history_sql)
+    assert set(history_before) < set(history_after)
+    cleared = workspace.query(
+        "select count(*) from fct_timeslip_flags"
+        f" where rule_id = '{rule_id}' and waiver_decision = 'cleared'"
+    )[0][0]
+    assert cleared >= len(subjects)

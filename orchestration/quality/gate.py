@@ -6,6 +6,7 @@ checks and dbt tests of the same run, and decides: publication goes ahead only i
 `error` check failed.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,6 +36,27 @@ RECONCILIATIONS = {
     "quarantine_reconcile": "quarantine_rows",
     "as_of_known": "run_parameters",
 }
+# The timeslip rules the warehouse implements (dbt_project/macros/timeslip_rules.sql).
+# Each is a `warn` check of the gate: its flags never block the whole publication; an
+# `error` flag no auditor cleared holds the client-months it concerns
+# (`publication_holds`), whose reports are not published.
+TIMESLIP_RULES = (
+    "overlap",
+    "excessive_day",
+    "billed_over_worked",
+    "duplicate",
+    "outside_ticket_life",
+    "late_entry",
+    "bulk_backfill",
+    "round_heaping",
+    "exact_target",
+    "effort_outlier",
+    "post_target_slowdown",
+    "off_hours_without_ticket",
+    "vague_note",
+)
+RULE_CHECKS = {f"timeslip_rule_{rule}": "fct_timeslip_flags" for rule in TIMESLIP_RULES}
+HELD = re.compile(r"(\d+) client-months held")
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,7 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
         as_of_rows = table_count(
             "run_parameters", "select count(*) from build.run_parameters where as_of is not null"
         )
+        rule_checks = _timeslip_rule_checks(con, tables)
     finally:
         con.close()
     found.append(
@@ -138,7 +161,80 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
         )
     )
     found.append(_agree("as_of_known", "run_parameters", 1, as_of_rows, "one as_of instant"))
-    return found
+    return found + rule_checks
+
+
+def _timeslip_rule_checks(
+    con: duckdb.DuckDBPyConnection, tables: set[str]
+) -> list[results.CheckResult]:
+    """One `warn` check per timeslip rule: its flags not cleared by an auditor, and the
+    client-months its `error` flags hold. Not run when the flags were not built (the
+    build's own checks say why)."""
+    if not {"fct_timeslip_flags", "publication_holds"} <= tables:
+        return [
+            results.CheckResult(name, target, "warn", False, 0, detail=results.NOT_RUN)
+            for name, target in RULE_CHECKS.items()
+        ]
+    rows = con.execute(
+        """
+        select
+            rule_id,
+            count(*) as flags,
+            count(*) filter (where coalesce(waiver_decision, '') <> 'cleared') as open_flags,
+            list(subject_id order by subject_id)
+                filter (where coalesce(waiver_decision, '') <> 'cleared') as subjects,
+            any_value(severity) as severity
+        from build.fct_timeslip_flags
+        group by rule_id
+        """
+    ).fetchall()
+    holds = dict(
+        con.execute(
+            "select rule_id, count(*) from build.publication_holds group by rule_id"
+        ).fetchall()
+    )
+    found = {rule: (0, 0, [], "") for rule in TIMESLIP_RULES}
+    found.update(
+        {rule: (flags, open_, subjects or [], sev) for rule, flags, open_, subjects, sev in rows}
+    )
+    checks = []
+    for rule, (flags, open_flags, subjects, severity) in sorted(found.items()):
+        held = holds.get(rule, 0)
+        detail = f"{flags} flags, {flags - open_flags} cleared by an auditor"
+        if held:
+            detail += f"; {held} client-months held (error flags not cleared)"
+        elif open_flags and severity == "warn":
+            detail += "; published for review"
+        checks.append(
+            results.CheckResult(
+                f"timeslip_rule_{rule}",
+                "fct_timeslip_flags",
+                "warn",
+                open_flags == 0,
+                failing_count=open_flags,
+                sample_keys=tuple(subjects[:5]),
+                detail=detail,
+            )
+        )
+    return checks
+
+
+def _rules_line(checks: list[results.CheckResult]) -> str:
+    """The timeslip rules in one line: open flags per rule and the client-months held."""
+    rules = [c for c in checks if c.check_name in RULE_CHECKS and not c.not_run]
+    if not rules:
+        return "timeslip rules: not run (the flags were not built)"
+    flagged = [c for c in rules if c.failing_count]
+    held = sum(int(m.group(1)) for c in rules if (m := HELD.search(c.detail)))
+    if not flagged:
+        return "timeslip rules: no open flags"
+    per_rule = ", ".join(
+        f"{c.check_name.removeprefix('timeslip_rule_')} {c.failing_count}" for c in flagged
+    )
+    return (
+        f"timeslip rules: {sum(c.failing_count for c in flagged)} open flags ({per_rule}); "
+        f"{held} client-months held"
+    )
 
 
 def _agree(
@@ -175,8 +271,21 @@ GATE_DEPS = [
     group_name="quality",
     description="Reconciles the layers and decides whether this run may publish.",
     check_specs=[
-        dg.AssetCheckSpec(name, asset=GATE_KEY, description=f"Reconciliation against {target}.")
-        for name, target in RECONCILIATIONS.items()
+        *(
+            dg.AssetCheckSpec(name, asset=GATE_KEY, description=f"Reconciliation against {target}.")
+            for name, target in RECONCILIATIONS.items()
+        ),
+        *(
+            dg.AssetCheckSpec(
+                name,
+                asset=GATE_KEY,
+                description=(
+                    f"Timeslip rule {name.removeprefix('timeslip_rule_')}: flags not cleared "
+                    "by an auditor; error flags hold the client-months they concern."
+                ),
+            )
+            for name in RULE_CHECKS
+        ),
     ],
 )
 def quality_gate(
@@ -187,8 +296,9 @@ def quality_gate(
     results.record(settings, context.run_id, "gate", own)
     decision = decide(results.for_run(settings, context.run_id))
     for check in own:
-        if not check.passed:
+        if not check.passed and check.check_name not in RULE_CHECKS:
             say(context, f"  {check.line()}")
+    say(context, _rules_line(own))
     say(context, decision.line())
     yield dg.MaterializeResult(
         metadata={

@@ -19,15 +19,18 @@ engineers as (
 ),
 
 -- Timeslip-audit flags per engineer day: those raised on the day itself (subject
--- `<engineer_id>|<date>`) and on its timeslips. The audit's flags are not joined in yet,
--- so every day counts none; this is the one place they enter.
+-- `<engineer_id>|<date>`) and on its timeslips. Flags on a month, a week or a ticket
+-- concern several days and are counted in none.
 flags as (
 
     select
-        cast(null as varchar) as engineer_id,
-        cast(null as date) as work_date,
-        cast(0 as bigint) as flag_count
-    where 1 = 0
+        engineer_id,
+        work_date,
+        count(*) as flag_count
+
+    from {{ ref('fct_timeslip_flags') }}
+    where subject_type in ('timeslip', 'engineer_day') and work_date is not null
+    group by engineer_id, work_date
 
 ),
 

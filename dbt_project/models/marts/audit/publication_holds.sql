@@ -1,0 +1,64 @@
+{#-
+    The client-months whose monthly reports are held: one row per client, client-local
+    month and rule with at least one `error` timeslip flag that no auditor has `cleared`
+    (`timeslip_waivers.csv`). A `confirmed` flag keeps the hold: the problem is real and
+    the month's figures rest on it. `warn` flags never hold anything.
+-#}
+with
+
+flag_client_months as (
+
+    select * from {{ ref('fct_timeslip_flag_client_months') }}
+
+),
+
+holding as (
+
+    select
+        client_id,
+        month,
+        rule_id,
+        subject_id,
+        waiver_decision
+
+    from flag_client_months
+    where
+        severity = 'error'
+        and coalesce(waiver_decision, '') <> 'cleared'
+
+),
+
+held as (
+
+    select
+        client_id,
+        month,
+        rule_id,
+        count(*) as flag_count,
+        sum(case when waiver_decision = 'confirmed' then 1 else 0 end) as confirmed_count,
+        min(subject_id) as first_subject_id
+
+    from holding
+    group by client_id, month, rule_id
+
+)
+
+select
+    {{ dbt.concat(['client_id', "'|'", format_date('month'), "'|'", 'rule_id']) }} as hold_id,
+    client_id,
+    month,
+    rule_id,
+    cast(flag_count as bigint) as flag_count,
+    cast(confirmed_count as bigint) as confirmed_count,
+    {{ dbt.concat([
+        dbt.cast('flag_count', api.Column.translate_type('string')),
+        "' error flag(s) of rule '",
+        'rule_id',
+        "' not cleared by an auditor (first: '",
+        'first_subject_id',
+        "'; '",
+        dbt.cast('confirmed_count', api.Column.translate_type('string')),
+        "' confirmed)'"
+    ]) }} as reason
+
+from held
