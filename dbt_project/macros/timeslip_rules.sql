@@ -34,3 +34,22 @@
     from {{ ref('stg_reference__timeslip_rules') }}
     where rule_id = '{{ rule_id }}' and is_enabled
 {%- endmacro %}
+
+{#-
+    The identifying columns of a flag whose subject is one timeslip, in the order every
+    rule model emits them (rule, subject, engineer, client, ticket, timeslip, dates,
+    month); the rule's measure and evidence follow.
+-#}
+{% macro timeslip_subject_columns(rule_id) -%}
+    cast('{{ rule_id }}' as varchar) as rule_id,
+    cast('timeslip' as varchar) as subject_type,
+    timeslip_id as subject_id,
+    engineer_id,
+    client_id,
+    ticket_id,
+    timeslip_id,
+    work_date,
+    work_date as period_start,
+    work_date as period_end,
+    month
+{%- endmacro %}

@@ -39,17 +39,7 @@ over_billed as (
 final as (
 
     select
-        cast('billed_over_worked' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('billed_over_worked') }},
         cast('excess_hours' as varchar) as measure,
         cast(excess_hours as double) as measured_value,
         cast(threshold as double) as threshold_value,

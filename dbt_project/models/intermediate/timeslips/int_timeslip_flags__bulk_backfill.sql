@@ -101,17 +101,7 @@ backfilled as (
 final as (
 
     select
-        cast('bulk_backfill' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('bulk_backfill') }},
         cast('entries_in_sitting' as varchar) as measure,
         cast(entry_count as double) as measured_value,
         cast(threshold as double) as threshold_value,

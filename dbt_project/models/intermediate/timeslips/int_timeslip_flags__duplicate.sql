@@ -55,17 +55,7 @@ copies as (
 final as (
 
     select
-        cast('duplicate' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('duplicate') }},
         cast('copy_number' as varchar) as measure,
         cast(copy_number as double) as measured_value,
         cast(null as double) as threshold_value,

@@ -54,17 +54,7 @@ late as (
 final as (
 
     select
-        cast('late_entry' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('late_entry') }},
         cast('business_days_late' as varchar) as measure,
         cast(business_days_late as double) as measured_value,
         cast(threshold as double) as threshold_value,

@@ -150,17 +150,7 @@ off_hours as (
 final as (
 
     select
-        cast('off_hours_without_ticket' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('off_hours_without_ticket') }},
         cast('outside_minutes' as varchar) as measure,
         cast(outside_minutes as double) as measured_value,
         cast(threshold as double) as threshold_value,

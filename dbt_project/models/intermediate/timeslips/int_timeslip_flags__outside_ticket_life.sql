@@ -59,17 +59,7 @@ outside as (
 final as (
 
     select
-        cast('outside_ticket_life' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('outside_ticket_life') }},
         cast(
             case when side = 'before_creation' then 'hours_before_creation' else 'hours_after_closing' end
             as varchar

@@ -40,17 +40,7 @@ vague as (
 final as (
 
     select
-        cast('vague_note' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
-        timeslip_id as subject_id,
-        engineer_id,
-        client_id,
-        ticket_id,
-        timeslip_id,
-        work_date,
-        work_date as period_start,
-        work_date as period_end,
-        month,
+        {{ timeslip_subject_columns('vague_note') }},
         cast('note_characters' as varchar) as measure,
         cast(note_length as double) as measured_value,
         cast(secondary_threshold as double) as threshold_value,
