@@ -92,10 +92,7 @@ def load_page(driver: Any, page: Path) -> str:
 
 def save_full_page_screenshot(driver: Any, path: Path, width: int = 1280) -> None:
     """A screenshot of the whole page, however long, `width` CSS pixels wide."""
-    height = driver.execute_script(
-        "return Math.ceil(Math.max(document.documentElement.scrollHeight,"
-        " document.body.scrollHeight))"
-    )
+    height = driver.execute_script("return Math.ceil(document.body.scrollHeight)")
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": False},
