@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +102,36 @@ class MonthStatus:
     holds: list[Row] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Trend:
+    """A client's months up to a review's month, as its charts show them."""
+
+    client_id: str
+    month: date
+    months: list[date]
+    held: set[date]
+    rows: list[Row | None]  # None for a held month: its figures are not shown
+    span: str
+
+    def series(self, column: str) -> list[float | None]:
+        return [None if row is None else row[column] for row in self.rows]
+
+    def spoken(self, values: list[float | None], fmt: Callable[[float | None], str]) -> str:
+        """The values in words, for a chart's description."""
+        return ", ".join(
+            f"{short_month(m)} {m.year} {'held' if m in self.held else fmt(v)}"
+            for m, v in zip(self.months, values, strict=True)
+        )
+
+
 def _trend_months(facts: Facts, client_id: str, month: date) -> list[date]:
     """The months of the client up to `month`, at most TREND_MONTHS, oldest first."""
-    found = []
-    year, number_ = month.year, month.month
-    for _ in range(TREND_MONTHS):
-        candidate = date(year, number_, 1)
-        if (client_id, candidate) not in facts.client_months:
-            break
+    found: list[date] = []
+    candidate = month
+    while len(found) < TREND_MONTHS and (client_id, candidate) in facts.client_months:
         found.append(candidate)
-        year, number_ = (year, number_ - 1) if number_ > 1 else (year - 1, 12)
-    return list(reversed(found))
+        candidate = (candidate - timedelta(days=1)).replace(day=1)
+    return found[::-1]
 
 
 def _verdict(row: Row) -> str:
@@ -245,68 +264,67 @@ class ReportBuilder:
 
     # --- charts -------------------------------------------------------------------
 
-    def _charts(self, client: Row, month: date, tier: str) -> dict[str, Any]:
-        client_id = client["client_id"]
+    def _trend(self, client_id: str, month: date) -> Trend:
         months = _trend_months(self.facts, client_id, month)
         held = {m for m in months if self.facts.is_held(client_id, m)}
-        rows = [None if m in held else self.facts.client_months[(client_id, m)] for m in months]
-
-        def series(column: str) -> list[float | None]:
-            return [None if row is None else row[column] for row in rows]
-
         span = (
             f"{month_name(months[0])} to {month_name(months[-1])}"
             if len(months) > 1
             else f"{month_name(month)}, the first month of the client in the warehouse"
         )
-        sla_targets = sorted({t for ts in self._sla_targets(tier).values() for t in ts})
-        first, resolution = (
-            series("first_response_attainment_pct"),
-            series("resolution_attainment_pct"),
+        return Trend(
+            client_id=client_id,
+            month=month,
+            months=months,
+            held=held,
+            rows=[None if m in held else self.facts.client_months[(client_id, m)] for m in months],
+            span=span,
         )
 
-        def spoken(values: list[float | None], fmt: Any) -> str:
-            return ", ".join(
-                f"{short_month(m)} {m.year} {'held' if m in held else fmt(v)}"
-                for m, v in zip(months, values, strict=True)
-            )
-
-        sla_chart = charts.line_chart(
+    def _sla_chart(self, trend: Trend, tier: str) -> Markup:
+        targets = sorted({t for ts in self._sla_targets(tier).values() for t in ts})
+        first = trend.series("first_response_attainment_pct")
+        resolution = trend.series("resolution_attainment_pct")
+        return charts.line_chart(
             "chart-sla",
-            title=f"SLA attainment per month, {span}",
+            title=f"SLA attainment per month, {trend.span}",
             desc=(
                 f"Share of SLA clocks met of those stopped each month. First response: "
-                f"{spoken(first, percent)}. Resolution: {spoken(resolution, percent)}. "
-                f"{self._sla_target_text(sla_targets).capitalize()}."
+                f"{trend.spoken(first, percent)}. Resolution: "
+                f"{trend.spoken(resolution, percent)}. "
+                f"{self._sla_target_text(targets).capitalize()}."
             ),
-            months=months,
+            months=trend.months,
             series=[
                 charts.Series("first response", first, charts.SERIES_STYLES[0]),
                 charts.Series("resolution", resolution, charts.SERIES_STYLES[1]),
             ],
-            y_range=charts.percent_range(first + resolution, sla_targets),
+            y_range=charts.percent_range(first + resolution, targets),
             y_label="clocks met (%)",
-            value_format=lambda v: f"{number(v)} %",
-            targets=[charts.TargetLine(t, f"target {percent(t)}") for t in sla_targets],
-            highlight=month,
-            held=held,
+            value_format=percent,
+            targets=[charts.TargetLine(t, f"target {percent(t)}") for t in targets],
+            highlight=trend.month,
+            held=trend.held,
         )
-        happiness, nps = series("happiness"), series("nps")
-        xla_lines = []
-        for metric, name in (("happiness", "happiness"), ("nps", "nps")):
+
+    def _experience_chart(self, trend: Trend, tier: str) -> Markup:
+        happiness, nps = trend.series("happiness"), trend.series("nps")
+        lines = []
+        for metric in ("happiness", "nps"):
             target = self.facts.xla_targets.get((tier, metric))
             if target:
                 value = float(target["target"])
-                xla_lines.append(charts.TargetLine(value, f"{name} target {score(value)}"))
-        experience_chart = charts.line_chart(
+                lines.append(charts.TargetLine(value, f"{metric} target {score(value)}"))
+        return charts.line_chart(
             "chart-experience",
-            title=f"Happiness and net promoter score per month, {span}",
+            title=f"Happiness and net promoter score per month, {trend.span}",
             desc=(
                 f"Scores from -100 to +100 (share of 9-10 minus share of 0-6). Happiness: "
-                f"{spoken(happiness, score)}. Net promoter score: {spoken(nps, score)}. "
-                + " ".join(f"{line.label.capitalize()}." for line in xla_lines)
+                f"{trend.spoken(happiness, score)}. Net promoter score: "
+                f"{trend.spoken(nps, score)}. "
+                + " ".join(f"{line.label.capitalize()}." for line in lines)
             ),
-            months=months,
+            months=trend.months,
             series=[
                 charts.Series("happiness", happiness, charts.SERIES_STYLES[0]),
                 charts.Series("nps", nps, charts.SERIES_STYLES[1]),
@@ -314,83 +332,70 @@ class ReportBuilder:
             y_range=(-100, 100),
             y_label="score",
             value_format=score,
-            targets=xla_lines,
-            highlight=month,
-            held=held,
+            targets=lines,
+            highlight=trend.month,
+            held=trend.held,
         )
-        volume = {
-            priority: [
-                0
-                if m in held
-                else self.facts.tickets_by_priority.get((client_id, m), {}).get(priority, 0)
-                for m in months
-            ]
-            for priority in PRIORITIES
-        }
-        others = sorted(
-            {
-                p
-                for m in months
-                if m not in held
-                for p in self.facts.tickets_by_priority.get((client_id, m), {})
-                if p not in PRIORITIES
-            }
-        )
-        for priority in others:
-            volume[priority] = [
-                0
-                if m in held
-                else self.facts.tickets_by_priority.get((client_id, m), {}).get(priority, 0)
-                for m in months
-            ]
-        volume_chart = charts.stacked_bars(
-            "chart-volume",
-            title=f"Tickets opened per month by priority, {span}",
-            desc="Tickets opened each month: "
-            + "; ".join(
-                f"{short_month(m)} {m.year} "
-                + (
-                    "held"
-                    if m in held
-                    else ", ".join(f"{p} {volume[p][i]}" for p in volume if volume[p][i]) or "none"
-                )
-                for i, m in enumerate(months)
+
+    def _volume(self, trend: Trend) -> dict[str, list[int]]:
+        """Tickets opened per priority and month (none shown for a held month)."""
+        counts = [
+            {} if m in trend.held else self.facts.tickets_by_priority.get((trend.client_id, m), {})
+            for m in trend.months
+        ]
+        others = sorted({p for month in counts for p in month if p not in PRIORITIES})
+        return {p: [month.get(p, 0) for month in counts] for p in (*PRIORITIES, *others)}
+
+    def _volume_chart(self, trend: Trend, volume: dict[str, list[int]]) -> Markup:
+        spoken = "; ".join(
+            f"{short_month(m)} {m.year} "
+            + (
+                "held"
+                if m in trend.held
+                else ", ".join(f"{p} {counts[i]}" for p, counts in volume.items() if counts[i])
+                or "none"
             )
-            + ".",
-            months=months,
+            for i, m in enumerate(trend.months)
+        )
+        return charts.stacked_bars(
+            "chart-volume",
+            title=f"Tickets opened per month by priority, {trend.span}",
+            desc=f"Tickets opened each month: {spoken}.",
+            months=trend.months,
             stacks=volume,
             y_label="tickets opened",
-            highlight=month,
-            held=held,
+            highlight=trend.month,
+            held=trend.held,
         )
-        happiness_target = self.facts.xla_targets.get((tier, "happiness"))
-        own = []
-        own_ids = set()
-        for m, row in zip(months, rows, strict=True):
-            if row is None or row.get("sla_attainment_pct") is None or row["happiness"] is None:
-                continue
-            own_ids.add(m)
-            own.append(
-                charts.QuadrantPoint(
-                    row["sla_attainment_pct"],
-                    row["happiness"],
-                    label=short_month(m) if m == month else "",
-                    tip=(
-                        f"{month_name(m)}: SLA attainment {percent(row['sla_attainment_pct'])}, "
-                        f"happiness {score(row['happiness'])}"
-                    ),
-                    verdict=_verdict(row),
-                )
+
+    def _quadrant_chart(self, trend: Trend, tier: str) -> Markup:
+        own = [
+            charts.QuadrantPoint(
+                row["sla_attainment_pct"],
+                row["happiness"],
+                label=short_month(m) if m == trend.month else "",
+                tip=(
+                    f"{month_name(m)}: SLA attainment {percent(row['sla_attainment_pct'])}, "
+                    f"happiness {score(row['happiness'])}"
+                ),
+                verdict=_verdict(row),
             )
+            for m, row in zip(trend.months, trend.rows, strict=True)
+            if row is not None
+            and row["sla_attainment_pct"] is not None
+            and row["happiness"] is not None
+        ]
         peers = [
             (x, y)
-            for m in months
+            for m in trend.months
             for other, x, y in self.peers.get((tier, m), [])
-            if other != client_id
+            if other != trend.client_id
         ]
-        quadrant = charts.quadrant(
+        sla_targets = [t for ts in self._sla_targets(tier).values() for t in ts]
+        happiness_target = self.facts.xla_targets.get((tier, "happiness"))
+        return charts.quadrant(
             "chart-quadrant",
-            title=f"Watermelon quadrant: SLA attainment and happiness, {span}",
+            title=f"Watermelon quadrant: SLA attainment and happiness, {trend.span}",
             desc=(
                 f"Each dot is a client-month of the {tier} tier: SLA attainment (share of "
                 f"clocks met) across, happiness up. This client's months are coloured; "
@@ -406,22 +411,25 @@ class ReportBuilder:
             x_label="SLA attainment, all clocks stopped in the month (%)",
             y_label="happiness",
         )
-        table = [
-            {
-                "month": m,
-                "held": m in held,
-                "row": row,
-                "tickets": sum(v[i] for v in volume.values()),
-            }
-            for i, (m, row) in enumerate(zip(months, rows, strict=True))
-        ]
+
+    def _charts(self, client_id: str, month: date, tier: str) -> dict[str, Any]:
+        trend = self._trend(client_id, month)
+        volume = self._volume(trend)
         return {
-            "sla": sla_chart,
-            "experience": experience_chart,
-            "volume": volume_chart,
-            "quadrant": quadrant,
-            "table": table,
-            "span": span,
+            "sla": self._sla_chart(trend, tier),
+            "experience": self._experience_chart(trend, tier),
+            "volume": self._volume_chart(trend, volume),
+            "quadrant": self._quadrant_chart(trend, tier),
+            "table": [
+                {
+                    "month": m,
+                    "held": m in trend.held,
+                    "row": row,
+                    "tickets": sum(counts[i] for counts in volume.values()),
+                }
+                for i, (m, row) in enumerate(zip(trend.months, trend.rows, strict=True))
+            ],
+            "span": trend.span,
         }
 
     # --- sections -----------------------------------------------------------------
@@ -531,12 +539,12 @@ class ReportBuilder:
             history_note=self._history_note(month, timezone),
             headline=self._headline(row, tier),
             policies=self._policies(key),
-            charts=self._charts(client, month, tier),
+            charts=self._charts(client_id, month, tier),
             breaches=self._breaches(key, timezone),
             negatives=self._negatives(key, timezone),
             effort=self._effort(key),
             run_id=self.run_id,
-            fmt={"percent": percent, "score": score, "number": number, "month": month_name},
+            fmt={"percent": percent, "score": score, "month": month_name},
         )
 
     def month_index(self, month: date, statuses: list[MonthStatus]) -> str:

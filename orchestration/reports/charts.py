@@ -115,8 +115,11 @@ def percent_range(values: Sequence[float | None], targets: Sequence[float]) -> t
     """A y range for percentages: down from 100 to a round value below every figure."""
     known = [v for v in values if v is not None] + list(targets)
     low = min(known, default=100.0)
-    floor = max(0.0, math.floor((low - 5) / 10) * 10)
-    return (min(floor, 80.0), 100.0)
+    floor = min(max(0.0, math.floor((low - 5) / 10) * 10), 80.0)
+    if 100 - floor > 40:
+        # Ticks of 20 then: start on one, so the lowest gridline is labelled.
+        floor = math.floor(floor / 20) * 20
+    return (floor, 100.0)
 
 
 class _Axes:
