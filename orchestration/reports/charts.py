@@ -226,7 +226,7 @@ def _legend(items: list[tuple[str, Markup]]) -> list[Markup]:
     parts = []
     x, y = LEFT, 12.0
     for label, swatch in items:
-        width = 34 + 6.4 * len(label)
+        width = 40 + 6.6 * len(label)
         if x > LEFT and x + width > WIDTH - RIGHT:
             x, y = LEFT, y + 16
         parts.append(Markup('<g transform="translate({} {})">{}</g>').format(_n(x), _n(y), swatch))
