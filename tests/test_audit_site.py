@@ -14,8 +14,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict
 from html.parser import HTMLParser
@@ -25,11 +23,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
+from browser import chromium, load_page
 
 from orchestration.audit_site import build_site, write_latest_site
 from orchestration.audit_site import site as site_module
 from orchestration.audit_site.gx_docs import rewrite_page
-from orchestration.audit_site.text import csv_cell, inert
 from orchestration.config import DEFAULT_SEEDS_DIR, Settings
 from orchestration.contract import EXTRACTS
 from orchestration.files import replace_dir, write_atomic
@@ -37,9 +35,7 @@ from orchestration.ingest import data_docs
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.publish.publisher import Publication, publications_dir
 from orchestration.quality import results
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+from orchestration.static_html.text import csv_cell, inert
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
@@ -355,78 +351,17 @@ def test_data_docs_are_rewritten_inert(site: Path) -> None:
 
 # --- the site in headless Chromium ---------------------------------------------------
 
-DIALOG_HOOK = """
-window.__xla_dialogs = [];
-for (const name of ["alert", "confirm", "prompt", "print"]) {
-  window[name] = (...args) => { window.__xla_dialogs.push(name + ":" + String(args[0])); };
-}
-"""
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip(
-            "headless Chromium tests need /usr/bin/chromium and /usr/bin/chromedriver "
-            "(apt-get install chromium chromium-driver)"
-        )
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="xla-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1600",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # A dialog left open would be dismissed silently; leave it open so it is seen.
-    options.unhandled_prompt_behavior = "ignore"
-    driver = webdriver.Chrome(
-        options=options, service=Service(str(CHROMEDRIVER), log_output=subprocess.DEVNULL)
-    )
-    driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_HOOK})
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def _load(driver: Any, page: Path) -> str:
-    """Open a page; fail on a console error, a dialog or any script; return its text."""
-    from selenium.common.exceptions import NoAlertPresentException
-    from selenium.webdriver.common.by import By
-
-    driver.get_log("browser")  # drop what earlier pages logged
-    driver.get(page.as_uri())
-    with pytest.raises(NoAlertPresentException):
-        driver.switch_to.alert.text  # noqa: B018
-    assert driver.execute_script("return window.__xla_dialogs") == []
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == [], errors
-    active = driver.execute_script(
-        "return document.querySelectorAll('script, img, iframe, object, embed, link, "
-        '[onerror], [onload], [onclick], a[href^="javascript"]\').length'
-    )
-    assert active == 0
-    return driver.find_element(By.TAG_NAME, "body").text
 
 
 def test_index_in_chromium_shows_the_failing_check_and_its_sample_keys(
     browser: Any, site: Path, tmp_path: Path
 ) -> None:
-    text = _load(browser, site / "index.html")
+    text = load_page(browser, site / "index.html")
     assert "Latest run blocked." in text
     assert "great_expectations_suite" in text and "psa/surveys" in text
     for key in FAILING_KEYS:
@@ -439,7 +374,7 @@ def test_index_in_chromium_shows_the_failing_check_and_its_sample_keys(
 def test_flags_in_chromium_show_hostile_text_as_literal_text(
     browser: Any, site: Path, tmp_path: Path
 ) -> None:
-    text = _load(browser, site / "flags.html")
+    text = load_page(browser, site / "flags.html")
     assert SCRIPT in text and IMAGE in text and FORMULA in text
     assert "bell\\x07 end" in text
     assert "overlap" in text and "1 error flag not cleared" in text
@@ -448,8 +383,8 @@ def test_flags_in_chromium_show_hostile_text_as_literal_text(
 
 
 def test_quarantine_history_and_data_docs_in_chromium(browser: Any, site: Path) -> None:
-    assert RAW_LINE in _load(browser, site / "quarantine.html")
-    assert OLD_RUN in _load(browser, site / "history.html")
-    assert "Failed" in _load(browser, site / "gx" / "index.html")
+    assert RAW_LINE in load_page(browser, site / "quarantine.html")
+    assert OLD_RUN in load_page(browser, site / "history.html")
+    assert "Failed" in load_page(browser, site / "gx" / "index.html")
     (page,) = (site / "gx" / "validations").rglob("surveys.html")
-    assert IMAGE in _load(browser, page)
+    assert IMAGE in load_page(browser, page)

@@ -137,6 +137,28 @@ def test_the_run_writes_the_auditors_site_with_the_data_docs(
     assert (workspace.data_dir / "build" / "gx_docs" / "index.html").is_file()
 
 
+def test_the_run_publishes_the_service_reviews_in_the_same_release(
+    workspace: Workspace, first_run: subprocess.CompletedProcess[str]
+) -> None:
+    assert first_run.returncode == 0
+    reports = workspace.data_dir / "published" / "reports"
+    months = workspace.query(
+        "select distinct strftime(month, '%Y-%m') from fct_client_months order by 1"
+    )
+    assert months
+    for (month,) in months:
+        index = reports / month / "index.html"
+        assert index.is_file(), month
+        # One release: the reviews sit beside the warehouse they were read from.
+        assert index.resolve().parents[2] == workspace.published.resolve().parent
+    assert (reports / "index.html").is_file()
+    unheld = workspace.query(
+        "select count(*) from fct_client_months as m where not exists (select 1 from"
+        " publication_holds as h where h.client_id = m.client_id and h.month = m.month)"
+    )[0][0]
+    assert len(list(reports.glob("*/*.html"))) - len(months) == unheld
+
+
 def test_every_sla_clock_agrees_with_a_minute_by_minute_count(
     workspace: Workspace, first_run: subprocess.CompletedProcess[str]
 ) -> None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from orchestration.audit_site.text import inert
+from orchestration.static_html import CONTENT_SECURITY_POLICY
+from orchestration.static_html.text import inert
 
 # Elements dropped together with everything inside them.
 _DROP_WITH_CONTENT = frozenset(
@@ -47,8 +48,6 @@ _ATTRIBUTES = frozenset({"class", "colspan", "hidden", "id", "role", "rowspan", 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 _CSS_LOADS = re.compile(r"@import[^;]*;?|url\s*\([^)]*\)|expression\s*\(", re.IGNORECASE)
 _STATUS = re.compile(r"Status:\s*(Succeeded|Failed)")
-
-CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"
 
 OFFLINE_STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0;

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import jinja2
-from markupsafe import Markup
 
-from orchestration.audit_site.gx_docs import CONTENT_SECURITY_POLICY, DocsPage, copy_data_docs
-from orchestration.audit_site.text import as_text, csv_cell, inert
+from orchestration.audit_site.gx_docs import DocsPage, copy_data_docs
 from orchestration.config import Settings
 from orchestration.publish.publisher import Publication, publications
 from orchestration.quality import results
+from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
+from orchestration.static_html.text import as_text, csv_cell
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STAGES = ("ingest", "dbt", "gate")
@@ -89,25 +88,6 @@ class WarehouseTable:
     rows: list[list[str]] = field(default_factory=list)
     total: int = 0
     missing: str = ""  # why the table could not be read
-
-
-def _environment() -> jinja2.Environment:
-    def finalize(value: object) -> object:
-        # Runs on every {{ expression }} before autoescape: text made inert, null empty.
-        if value is None:
-            return ""
-        if isinstance(value, str) and not isinstance(value, Markup):
-            return inert(value)
-        return value
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        finalize=finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _checks(settings: Settings) -> list[Check]:
@@ -335,7 +315,7 @@ def build_site(
         "last_publication": history[-1] if history else None,
         "has_docs": bool(docs_pages),
     }
-    env = _environment()
+    env = jinja_environment(TEMPLATES_DIR)
     pages: dict[str, tuple[str, dict[str, Any]]] = {
         "index.html": (
             "index.html.j2",

@@ -10,6 +10,7 @@ from orchestration.config import Settings
 from orchestration.publish.publisher import is_current, publish, published_relations
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
+from orchestration.reports import report_writer
 from orchestration.resources import XlaRun, say
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
@@ -69,7 +70,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         xla.as_of,
         checks,
         published_relations(manifest),
-        writers=[release_site_writer(settings, context.run_id)],
+        writers=[release_site_writer(settings, context.run_id), report_writer(settings)],
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")

@@ -1,59 +1,13 @@
 {#-
     Per client and client-local month of stopped SLA clocks: clocks stopped and met per
     metric, and whether every (priority, metric) policy with stopped clocks reached its
-    attainment target. Running clocks are left out.
+    attainment target (`int_client_months__sla_policies`). Running clocks are left out.
 -#}
 with
 
-clocks as (
+policies as (
 
-    select * from {{ ref('fct_ticket_sla') }}
-
-),
-
-stopped as (
-
-    select
-        client_id,
-        stopped_month as month,
-        metric,
-        priority,
-        sla_status,
-        attainment_target_pct
-
-    from clocks
-    where stopped_at is not null
-
-),
-
-policy_months as (
-
-    select
-        client_id,
-        month,
-        metric,
-        priority,
-        count(*) as clocks_stopped,
-        sum(case when sla_status = 'met' then 1 else 0 end) as clocks_met,
-        min(attainment_target_pct) as attainment_target_pct
-
-    from stopped
-    group by client_id, month, metric, priority
-
-),
-
--- met / stopped >= target %, compared as met * 100 >= target * stopped so that a share
--- exactly on target is never lost to rounding.
-judged as (
-
-    select
-        *,
-        case
-            when attainment_target_pct is not null
-                then clocks_met * 100 >= attainment_target_pct * clocks_stopped
-        end as is_attained
-
-    from policy_months
+    select * from {{ ref('int_client_months__sla_policies') }}
 
 ),
 
@@ -74,7 +28,7 @@ final as (
             as sla_policies_missed,
         min(case when is_attained then 1 when not is_attained then 0 end) = 1 as sla_met
 
-    from judged
+    from policies
     group by client_id, month
 
 )

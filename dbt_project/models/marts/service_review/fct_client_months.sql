@@ -164,6 +164,14 @@ final as (
             when resolution_clocks_stopped > 0
                 then 100 * cast(resolution_clocks_met as double) / resolution_clocks_stopped
         end as resolution_attainment_pct,
+        -- Every clock stopped in the month, both metrics: the one SLA figure of a month
+        -- that a chart can set beside its experience (the watermelon quadrant).
+        case
+            when first_response_clocks_stopped + resolution_clocks_stopped > 0
+                then
+                    100 * cast(first_response_clocks_met + resolution_clocks_met as double)
+                    / (first_response_clocks_stopped + resolution_clocks_stopped)
+        end as sla_attainment_pct,
         case
             when tickets_resolved > 0
                 then 100 * cast(first_contact_resolutions as double) / tickets_resolved

@@ -1,6 +1,6 @@
 """Text from data, made inert for HTML and for spreadsheets.
 
-Everything the site shows from extracts, checks or the warehouse is hostile until
+Everything a page shows from extracts, checks or the warehouse is hostile until
 proven otherwise. HTML escaping itself is Jinja's autoescape (`& < > " '`, in text and
 in attributes alike); here, control and direction-changing characters are made visible
 instead of acting on the page, and CSV cells cannot start a spreadsheet formula.

@@ -1,0 +1,629 @@
+"""The monthly service reviews: one self-contained HTML page per client-month.
+
+`build_reports` reads a built warehouse (read-only) and writes
+
+- `<out_dir>/<YYYY-MM>/<client_id>.html`: the review of a client-month without a hold;
+- `<out_dir>/<YYYY-MM>/index.html`: every client of the month, published or held (with
+  the reasons from `publication_holds`);
+- `<out_dir>/index.html`: the months.
+
+Pages need no network, no script and nothing beside themselves: charts are inline SVG,
+styles inline, and a Content-Security-Policy refuses anything else. Every figure is a
+`<data>` element holding the warehouse's exact value and naming its column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from orchestration.reports import charts
+from orchestration.reports.facts import ClientMonth, Facts, Row, read_facts
+from orchestration.reports.wording import (
+    breach_reason,
+    day_and_time,
+    hours,
+    local,
+    long_date,
+    metric_name,
+    month_key,
+    month_name,
+    number,
+    percent,
+    score,
+    short_day_and_time,
+    short_month,
+)
+from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TREND_MONTHS = 12
+PRIORITIES = ("P1", "P2", "P3", "P4")
+METRICS = ("first_response", "resolution")
+XLA_METRICS = (
+    # metric of xla_targets.csv, label, value column, status column, responses column
+    ("happiness", "Happiness (csat)", "happiness", "happiness_target_status", "csat_responses"),
+    ("nps", "Net promoter score", "nps", "nps_target_status", "nps_responses"),
+    (
+        "avg_lost_time_minutes",
+        "Average time lost per ticket (minutes)",
+        "avg_lost_time_minutes",
+        "lost_time_target_status",
+        "csat_responses",
+    ),
+    (
+        "negative_follow_up_pct",
+        "Negative answers followed up in time",
+        "negative_follow_up_pct",
+        "follow_up_target_status",
+        "negative_responses",
+    ),
+)
+COMPARATORS = {">=": "≥", "<=": "≤"}
+
+
+def page_name(client_id: str) -> str:
+    """A client's file name: its id, with anything but letters, digits, `_` and `-`
+    spelled out (`~2e` for `.`), so an id can never leave its month's folder."""
+    return re.sub(r"[^A-Za-z0-9_-]", lambda m: f"~{ord(m.group()):02x}", client_id) + ".html"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as the page shows it, with the warehouse's exact value and its source."""
+
+    value: Any
+    text: str
+    source: str
+
+    def __html__(self) -> str:
+        exact = "" if self.value is None else repr(self.value)
+        return str(
+            Markup('<data value="{}" data-source="{}" title="{}">{}</data>').format(
+                exact, self.source, self.source, self.text
+            )
+        )
+
+
+@dataclass
+class MonthStatus:
+    """One client in a month's index."""
+
+    client: Row
+    row: Row
+    page: str | None
+    holds: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A client's months up to a review's month, as its charts show them."""
+
+    client_id: str
+    month: date
+    months: list[date]
+    held: set[date]
+    rows: list[Row | None]  # None for a held month: its figures are not shown
+    span: str
+
+    def series(self, column: str) -> list[float | None]:
+        return [None if row is None else row[column] for row in self.rows]
+
+    def spoken(self, values: list[float | None], fmt: Callable[[float | None], str]) -> str:
+        """The values in words, for a chart's description."""
+        return ", ".join(
+            f"{short_month(m)} {m.year} {'held' if m in self.held else fmt(v)}"
+            for m, v in zip(self.months, values, strict=True)
+        )
+
+
+def _trend_months(facts: Facts, client_id: str, month: date) -> list[date]:
+    """The months of the client up to `month`, at most TREND_MONTHS, oldest first."""
+    found: list[date] = []
+    candidate = month
+    while len(found) < TREND_MONTHS and (client_id, candidate) in facts.client_months:
+        found.append(candidate)
+        candidate = (candidate - timedelta(days=1)).replace(day=1)
+    return found[::-1]
+
+
+def _verdict(row: Row) -> str:
+    if row["is_watermelon"]:
+        return "watermelon"
+    if row["sla_met"] is False:
+        return "struggling"
+    if row["sla_met"] and row["xla_status"] == "met":
+        return "healthy"
+    return "other"
+
+
+class ReportBuilder:
+    """Renders the pages of one build's facts."""
+
+    def __init__(self, facts: Facts, run_id: str | None) -> None:
+        self.facts = facts
+        self.run_id = run_id
+        self.env = jinja_environment(TEMPLATES_DIR)
+        self.peers = self._quadrant_points()
+
+    def _quadrant_points(self) -> dict[tuple[str, date], list[tuple[str, float, float]]]:
+        """Every client-month without a hold that has an SLA attainment and a happiness,
+        by contract tier and month."""
+        found: dict[tuple[str, date], list[tuple[str, float, float]]] = defaultdict(list)
+        for (client_id, month), row in self.facts.client_months.items():
+            x, y = row.get("sla_attainment_pct"), row["happiness"]
+            if x is None or y is None or self.facts.is_held(client_id, month):
+                continue
+            found[(row["contract_tier"], month)].append((client_id, x, y))
+        return found
+
+    # --- figures ------------------------------------------------------------------
+
+    def _sla_targets(self, tier: str) -> dict[str, list[float]]:
+        return {metric: self.facts.sla_targets.get((tier, metric), []) for metric in METRICS}
+
+    def _sla_target_text(self, targets: list[float]) -> str:
+        if not targets:
+            return "no policy"
+        if len(targets) == 1:
+            return f"target {percent(targets[0])}"
+        return f"targets {number(targets[0])} to {percent(targets[-1])} by priority"
+
+    def _headline(self, row: Row, tier: str) -> dict[str, Any]:
+        targets = self._sla_targets(tier)
+        sla = [
+            {
+                "metric": metric_name(metric).capitalize(),
+                "attainment": Figure(
+                    row[f"{metric}_attainment_pct"],
+                    percent(row[f"{metric}_attainment_pct"]),
+                    f"fct_client_months.{metric}_attainment_pct",
+                ),
+                "met": Figure(
+                    row[f"{metric}_clocks_met"],
+                    str(row[f"{metric}_clocks_met"]),
+                    f"fct_client_months.{metric}_clocks_met",
+                ),
+                "stopped": Figure(
+                    row[f"{metric}_clocks_stopped"],
+                    str(row[f"{metric}_clocks_stopped"]),
+                    f"fct_client_months.{metric}_clocks_stopped",
+                ),
+                "target": self._sla_target_text(targets[metric]),
+            }
+            for metric in METRICS
+        ]
+        xla = []
+        for metric, label, value_column, status_column, responses_column in XLA_METRICS:
+            target = self.facts.xla_targets.get((tier, metric))
+            value = row[value_column]
+            shown = (
+                percent(value)
+                if metric == "negative_follow_up_pct"
+                else score(value)
+                if metric in ("happiness", "nps")
+                else number(value)
+            )
+            xla.append(
+                {
+                    "label": label,
+                    "value": Figure(value, shown, f"fct_client_months.{value_column}"),
+                    "target": (
+                        f"{COMPARATORS.get(target['comparator'], target['comparator'])} "
+                        f"{number(float(target['target']))}"
+                        if target
+                        else None
+                    ),
+                    "responses": Figure(
+                        row[responses_column],
+                        str(row[responses_column]),
+                        f"fct_client_months.{responses_column}",
+                    ),
+                    "min_responses": target["min_responses"] if target else None,
+                    "status": row[status_column] or "no target",
+                }
+            )
+        return {"sla": sla, "xla": xla}
+
+    def _policies(self, key: ClientMonth) -> list[dict[str, Any]]:
+        return [
+            {
+                "priority": policy["priority"],
+                "metric": metric_name(policy["metric"]),
+                "stopped": Figure(
+                    policy["clocks_stopped"],
+                    str(policy["clocks_stopped"]),
+                    "fct_client_month_sla_policies.clocks_stopped",
+                ),
+                "met": Figure(
+                    policy["clocks_met"],
+                    str(policy["clocks_met"]),
+                    "fct_client_month_sla_policies.clocks_met",
+                ),
+                "attainment": Figure(
+                    policy["attainment_pct"],
+                    percent(policy["attainment_pct"]),
+                    "fct_client_month_sla_policies.attainment_pct",
+                ),
+                "target": percent(policy["attainment_target_pct"]),
+                "attained": policy["is_attained"],
+            }
+            for policy in sorted(
+                self.facts.sla_policies.get(key, []),
+                key=lambda p: (METRICS.index(p["metric"]) if p["metric"] in METRICS else 9,
+                               p["priority"] or ""),
+            )
+        ]  # fmt: skip
+
+    # --- charts -------------------------------------------------------------------
+
+    def _trend(self, client_id: str, month: date) -> Trend:
+        months = _trend_months(self.facts, client_id, month)
+        held = {m for m in months if self.facts.is_held(client_id, m)}
+        span = (
+            f"{month_name(months[0])} to {month_name(months[-1])}"
+            if len(months) > 1
+            else f"{month_name(month)}, the first month of the client in the warehouse"
+        )
+        return Trend(
+            client_id=client_id,
+            month=month,
+            months=months,
+            held=held,
+            rows=[None if m in held else self.facts.client_months[(client_id, m)] for m in months],
+            span=span,
+        )
+
+    def _sla_chart(self, trend: Trend, tier: str) -> Markup:
+        targets = sorted({t for ts in self._sla_targets(tier).values() for t in ts})
+        first = trend.series("first_response_attainment_pct")
+        resolution = trend.series("resolution_attainment_pct")
+        return charts.line_chart(
+            "chart-sla",
+            title=f"SLA attainment per month, {trend.span}",
+            desc=(
+                f"Share of SLA clocks met of those stopped each month. First response: "
+                f"{trend.spoken(first, percent)}. Resolution: "
+                f"{trend.spoken(resolution, percent)}. "
+                f"{self._sla_target_text(targets).capitalize()}."
+            ),
+            months=trend.months,
+            series=[
+                charts.Series("first response", first, charts.SERIES_STYLES[0]),
+                charts.Series("resolution", resolution, charts.SERIES_STYLES[1]),
+            ],
+            y_range=charts.percent_range(first + resolution, targets),
+            y_label="clocks met (%)",
+            value_format=percent,
+            targets=[charts.TargetLine(t, f"target {percent(t)}") for t in targets],
+            highlight=trend.month,
+            held=trend.held,
+        )
+
+    def _experience_chart(self, trend: Trend, tier: str) -> Markup:
+        happiness, nps = trend.series("happiness"), trend.series("nps")
+        lines = []
+        for metric in ("happiness", "nps"):
+            target = self.facts.xla_targets.get((tier, metric))
+            if target:
+                value = float(target["target"])
+                lines.append(charts.TargetLine(value, f"{metric} target {score(value)}"))
+        return charts.line_chart(
+            "chart-experience",
+            title=f"Happiness and net promoter score per month, {trend.span}",
+            desc=(
+                f"Scores from -100 to +100 (share of 9-10 minus share of 0-6). Happiness: "
+                f"{trend.spoken(happiness, score)}. Net promoter score: "
+                f"{trend.spoken(nps, score)}. "
+                + " ".join(f"{line.label.capitalize()}." for line in lines)
+            ),
+            months=trend.months,
+            series=[
+                charts.Series("happiness", happiness, charts.SERIES_STYLES[0]),
+                charts.Series("nps", nps, charts.SERIES_STYLES[1]),
+            ],
+            y_range=(-100, 100),
+            y_label="score",
+            value_format=score,
+            targets=lines,
+            highlight=trend.month,
+            held=trend.held,
+        )
+
+    def _volume(self, trend: Trend) -> dict[str, list[int]]:
+        """Tickets opened per priority and month (none shown for a held month)."""
+        counts = [
+            {} if m in trend.held else self.facts.tickets_by_priority.get((trend.client_id, m), {})
+            for m in trend.months
+        ]
+        others = sorted({p for month in counts for p in month if p not in PRIORITIES})
+        return {p: [month.get(p, 0) for month in counts] for p in (*PRIORITIES, *others)}
+
+    def _volume_chart(self, trend: Trend, volume: dict[str, list[int]]) -> Markup:
+        spoken = "; ".join(
+            f"{short_month(m)} {m.year} "
+            + (
+                "held"
+                if m in trend.held
+                else ", ".join(f"{p} {counts[i]}" for p, counts in volume.items() if counts[i])
+                or "none"
+            )
+            for i, m in enumerate(trend.months)
+        )
+        return charts.stacked_bars(
+            "chart-volume",
+            title=f"Tickets opened per month by priority, {trend.span}",
+            desc=f"Tickets opened each month: {spoken}.",
+            months=trend.months,
+            stacks=volume,
+            y_label="tickets opened",
+            highlight=trend.month,
+            held=trend.held,
+        )
+
+    def _quadrant_chart(self, trend: Trend, tier: str) -> Markup:
+        own = [
+            charts.QuadrantPoint(
+                row["sla_attainment_pct"],
+                row["happiness"],
+                label=short_month(m) if m == trend.month else "",
+                tip=(
+                    f"{month_name(m)}: SLA attainment {percent(row['sla_attainment_pct'])}, "
+                    f"happiness {score(row['happiness'])}"
+                ),
+                verdict=_verdict(row),
+            )
+            for m, row in zip(trend.months, trend.rows, strict=True)
+            if row is not None
+            and row["sla_attainment_pct"] is not None
+            and row["happiness"] is not None
+        ]
+        peers = [
+            (x, y)
+            for m in trend.months
+            for other, x, y in self.peers.get((tier, m), [])
+            if other != trend.client_id
+        ]
+        sla_targets = [t for ts in self._sla_targets(tier).values() for t in ts]
+        happiness_target = self.facts.xla_targets.get((tier, "happiness"))
+        return charts.quadrant(
+            "chart-quadrant",
+            title=f"Watermelon quadrant: SLA attainment and happiness, {trend.span}",
+            desc=(
+                f"Each dot is a client-month of the {tier} tier: SLA attainment (share of "
+                f"clocks met) across, happiness up. This client's months are coloured; "
+                f"{len(peers)} months of other clients are grey. Bottom right, shaded, is "
+                f"the watermelon zone: SLA attained but happiness below target. "
+                + "; ".join(p.tip for p in own)
+                + "."
+            ),
+            peers=peers,
+            own=own,
+            x_target=max(sla_targets) if sla_targets else None,
+            y_target=float(happiness_target["target"]) if happiness_target else None,
+            x_label="SLA attainment, all clocks stopped in the month (%)",
+            y_label="happiness",
+        )
+
+    def _charts(self, client_id: str, month: date, tier: str) -> dict[str, Any]:
+        trend = self._trend(client_id, month)
+        volume = self._volume(trend)
+        return {
+            "sla": self._sla_chart(trend, tier),
+            "experience": self._experience_chart(trend, tier),
+            "volume": self._volume_chart(trend, volume),
+            "quadrant": self._quadrant_chart(trend, tier),
+            "table": [
+                {
+                    "month": m,
+                    "held": m in trend.held,
+                    "row": row,
+                    "tickets": sum(counts[i] for counts in volume.values()),
+                }
+                for i, (m, row) in enumerate(zip(trend.months, trend.rows, strict=True))
+            ],
+            "span": trend.span,
+        }
+
+    # --- sections -----------------------------------------------------------------
+
+    def _breaches(self, key: ClientMonth, timezone: str | None) -> dict[str, list[Row]]:
+        counted, running = [], []
+        for clock in self.facts.breaches.get(key, []):
+            item = {
+                "ticket_id": clock["ticket_id"],
+                "priority": clock["priority"],
+                "subject": clock["subject"],
+                "metric": metric_name(clock["metric"]),
+                "reason": breach_reason(clock, self.facts.as_of),
+                "breached": short_day_and_time(clock["breached_at"], timezone),
+            }
+            (counted if clock["stopped_at"] is not None else running).append(item)
+        return {"counted": counted, "running": running}
+
+    def _negatives(self, key: ClientMonth, timezone: str | None) -> list[dict[str, Any]]:
+        found = []
+        as_of = self.facts.as_of
+        for response in self.facts.negatives.get(key, []):
+            due = response["follow_up_due_at"]
+            followed = response["follow_up_at"]
+            if response["is_followed_up_on_time"]:
+                status, verdict = "in time", "met"
+            elif followed is not None:
+                status, verdict = "late", "missed"
+            elif due is not None and as_of is not None and due > as_of:
+                status, verdict = "not yet, still due", "open"
+            else:
+                status, verdict = "not followed up", "missed"
+            found.append(
+                {
+                    **response,
+                    "responded": short_day_and_time(response["responded_at"], timezone),
+                    "followed": short_day_and_time(followed, timezone),
+                    "due": short_day_and_time(due, timezone),
+                    "status": status,
+                    "verdict": verdict,
+                }
+            )
+        return found
+
+    def _effort(self, key: ClientMonth) -> dict[str, Any]:
+        totals = self.facts.effort.get(key)
+
+        def figure(column: str, fmt: Any) -> Figure:
+            value = totals[column] if totals else 0
+            return Figure(value, fmt(value), f"fct_ticket_effort_months.{column} (sum)")
+
+        return {
+            "hours_worked": figure("hours_worked", hours),
+            "hours_billed": figure("hours_billed", hours),
+            "billable_hours_billed": figure("billable_hours_billed", hours),
+            "tickets": figure("tickets", str),
+            "timeslips": figure("timeslips", str),
+            "top": [
+                {**t, "worked": hours(t["hours_worked"]), "billed": hours(t["hours_billed"])}
+                for t in self.facts.effort_tickets.get(key, [])
+            ],
+        }
+
+    def _history_note(self, month: date, timezone: str | None) -> str | None:
+        start = self.facts.history_start
+        if start is None:
+            return None
+        wall = local(start, timezone)
+        if (wall.year, wall.month) == (month.year, month.month) and (
+            wall.day,
+            wall.hour,
+            wall.minute,
+        ) != (1, 0, 0):
+            return (
+                f"The warehouse's records begin on {day_and_time(start, timezone)}: this "
+                "month holds only what happened since."
+            )
+        return None
+
+    def _as_of_text(self, timezone: str | None) -> str:
+        as_of = self.facts.as_of
+        if as_of is None:
+            return "unknown"
+        wall = local(as_of, timezone)
+        text = f"{long_date(wall.date())} {wall.year} {wall:%H:%M}"
+        return text if timezone else f"{text} UTC"
+
+    # --- pages --------------------------------------------------------------------
+
+    def report(self, client_id: str, month: date) -> str:
+        """The review of one client-month."""
+        key = (client_id, month)
+        row = self.facts.client_months[key]
+        client = self.facts.clients.get(client_id, {"client_id": client_id})
+        timezone = client.get("timezone")
+        tier = row["contract_tier"] or client.get("contract_tier") or ""
+        return self.env.get_template("report.html.j2").render(
+            csp=CONTENT_SECURITY_POLICY,
+            client=client,
+            month=month,
+            month_title=month_name(month),
+            row=row,
+            tier=tier,
+            timezone=timezone or "UTC",
+            month_to_date=not row["is_month_complete"],
+            as_of_text=self._as_of_text(timezone),
+            history_note=self._history_note(month, timezone),
+            headline=self._headline(row, tier),
+            policies=self._policies(key),
+            charts=self._charts(client_id, month, tier),
+            breaches=self._breaches(key, timezone),
+            negatives=self._negatives(key, timezone),
+            effort=self._effort(key),
+            run_id=self.run_id,
+            fmt={"percent": percent, "score": score, "month": month_name},
+        )
+
+    def month_index(self, month: date, statuses: list[MonthStatus]) -> str:
+        """Every client of a month: its review, or why it is held."""
+        return self.env.get_template("month_index.html.j2").render(
+            csp=CONTENT_SECURITY_POLICY,
+            month=month,
+            month_title=month_name(month),
+            statuses=statuses,
+            published=sum(1 for s in statuses if s.page),
+            held=sum(1 for s in statuses if not s.page),
+            month_to_date=sum(1 for s in statuses if not s.row["is_month_complete"]),
+            as_of_text=self._as_of_text(None),
+            run_id=self.run_id,
+        )
+
+    def top_index(self, months: list[dict[str, Any]]) -> str:
+        """The months with reviews."""
+        return self.env.get_template("index.html.j2").render(
+            csp=CONTENT_SECURITY_POLICY,
+            months=months,
+            as_of_text=self._as_of_text(None),
+            run_id=self.run_id,
+        )
+
+
+def build_reports(
+    out_dir: Path,
+    *,
+    warehouse: Path,
+    months: Iterable[date] | None = None,
+    run_id: str | None = None,
+) -> list[Path]:
+    """Write the service reviews of a built warehouse into `out_dir`; return the reviews.
+
+    `months` are first days of months; without them, every month of
+    `fct_client_months` (which ends at the month of `as_of`). For each month, every
+    client with a row: a review when the client-month has no hold, and a line in the
+    month's index either way. `warehouse` is opened read-only and closed before the
+    pages are written; `run_id` names the run on every page.
+    """
+    facts = read_facts(warehouse)
+    wanted = sorted(set(months)) if months is not None else facts.months()
+    builder = ReportBuilder(facts, run_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by_month: dict[date, list[str]] = defaultdict(list)
+    for client_id, month in facts.client_months:
+        by_month[month].append(client_id)
+    written: list[Path] = []
+    summary = []
+    for month in wanted:
+        folder = out_dir / month_key(month)
+        folder.mkdir(parents=True, exist_ok=True)
+        statuses = []
+        for client_id in sorted(by_month.get(month, [])):
+            row = facts.client_months[(client_id, month)]
+            client = facts.clients.get(client_id, {"client_id": client_id, "client_name": None})
+            holds = facts.holds.get((client_id, month), [])
+            page = None
+            if not holds:
+                page = page_name(client_id)
+                path = folder / page
+                path.write_text(builder.report(client_id, month), encoding="utf-8")
+                written.append(path)
+            statuses.append(MonthStatus(client=client, row=row, page=page, holds=holds))
+        (folder / "index.html").write_text(builder.month_index(month, statuses), encoding="utf-8")
+        summary.append(
+            {
+                "month": month,
+                "title": month_name(month),
+                "href": f"{month_key(month)}/index.html",
+                "clients": len(statuses),
+                "published": sum(1 for s in statuses if s.page),
+                "held": sum(1 for s in statuses if not s.page),
+                "month_to_date": sum(1 for s in statuses if not s.row["is_month_complete"]),
+            }
+        )
+    (out_dir / "index.html").write_text(
+        builder.top_index(sorted(summary, key=lambda m: m["month"], reverse=True)),
+        encoding="utf-8",
+    )
+    return written
