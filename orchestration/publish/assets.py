@@ -74,6 +74,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")
+    say(context, f"Monthly service reviews: {settings.published_dir / 'reports' / 'index.html'}")
     _latest_site(context, settings, blocked=False)
     return dg.MaterializeResult(
         metadata={
