@@ -11,6 +11,7 @@ from orchestration.publish.publisher import is_current, publish, published_relat
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.resources import XlaRun, say
+from orchestration.warehouse.docs import release_docs_writer
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 GATE_BLOCKED_EXIT = 3
@@ -69,7 +70,10 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         xla.as_of,
         checks,
         published_relations(manifest),
-        writers=[release_site_writer(settings, context.run_id)],
+        writers=[
+            release_site_writer(settings, context.run_id),
+            release_docs_writer(settings, xla.as_of),
+        ],
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")

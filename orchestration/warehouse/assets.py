@@ -18,7 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.project import dbt_executable, dbt_project
+from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
 
 BUILT_TYPES = ("model", "seed", "snapshot")
 
@@ -147,7 +147,7 @@ def dbt_project_manifest() -> Mapping[str, Any]:
 
 def dbt_vars(xla: XlaRun) -> str:
     """The `--vars` of a build: the run's as_of when it was given."""
-    return json.dumps({"as_of": xla.as_of} if xla.as_of else {})
+    return build_vars(xla.as_of)
 
 
 @dbt_assets(
