@@ -7,6 +7,7 @@ the same results as the Dagster UI.
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,26 @@ def dbt_results(
     return found
 
 
+_LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def unbuilt_reason(build_db: Path, dbt_error: str) -> str:
+    """One line on why dbt built nothing at all, from dbt's error output.
+
+    The usual cause is another process holding the build file open, often a BI tool or
+    a notebook pointed at it instead of at the published file.
+    """
+    held = _LOCK_HELD.search(dbt_error)
+    if held:
+        return (
+            f"{build_db} is held open by another process (PID {held['pid']}, "
+            f"{held['program']}); the build file is xla run's own: BI tools and scripts "
+            "must open published/warehouse.duckdb, read-only"
+        )
+    lines = [line.strip() for line in dbt_error.splitlines() if line.strip()]
+    return "dbt could not build the warehouse: " + (lines[-1] if lines else "no run results")
+
+
 def dbt_project_manifest() -> Mapping[str, Any]:
     """The parsed manifest of the dbt project."""
     return json.loads(Path(dbt_project().manifest_path).read_text())
@@ -160,11 +181,15 @@ def warehouse_models(
 ) -> Iterator[Any]:
     settings = xla.settings()
     say(context, f"Building the warehouse with dbt into {settings.build_db}")
+    target = settings.build_dir / "dbt_target"
+    # dbt writes no run results when it fails before building anything (it could not
+    # open the build file): the previous build's must never be read as this one's.
+    (target / "run_results.json").unlink(missing_ok=True)
     invocation = dbt.cli(
         ["build", "--vars", dbt_vars(xla)],
         context=context,
         raise_on_error=False,
-        target_path=settings.build_dir / "dbt_target",
+        target_path=target,
     )
     total = sum(
         1
@@ -186,6 +211,10 @@ def warehouse_models(
                 )
                 say(context, f"  [{done}/{total}] built {key.path[-1]}")
             yield event
+    if not (target / "run_results.json").exists():
+        raise dg.Failure(
+            description=unbuilt_reason(settings.build_db, str(invocation.get_error() or ""))
+        )
     run_results = invocation.get_artifact("run_results.json")
     manifest = invocation.get_artifact("manifest.json")
     checks = dbt_results(
