@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.contract import EXTRACTS, Extract
+from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.quality.results import CheckResult
 
 SAMPLE_SIZE = 5
@@ -189,7 +189,7 @@ class SuiteRunner:
             self.context.add_data_docs_site(DOCS_SITE, site)
         schema = ExpectationSuiteValidationResultSchema()
         for name, document in sorted(validations.items()):
-            suite = self._suite(EXTRACTS[name])
+            suite = self._suite(LANDING_EXTRACTS[name])
             meta = document.get("meta") or {}
             inert = {
                 **document,
