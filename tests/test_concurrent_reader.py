@@ -198,5 +198,5 @@ def test_a_reader_of_the_build_file_stops_the_run_and_is_named(
         holder.communicate(timeout=60)
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{workspace.build} is held open by another process (PID {holder.pid}" in run.stdout
-    assert "must open published/warehouse.duckdb" in run.stdout
+    assert f"must open {workspace.published}, read-only" in run.stdout
     assert _digest(workspace.published) == published_before

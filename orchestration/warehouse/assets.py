@@ -17,6 +17,7 @@ import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.config import Settings
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
@@ -144,7 +145,7 @@ def dbt_results(
 _LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
-def unbuilt_reason(build_db: Path, dbt_error: str) -> str:
+def unbuilt_reason(settings: Settings, dbt_error: str) -> str:
     """One line on why dbt built nothing at all, from dbt's error output.
 
     The usual cause is another process holding the build file open, often a BI tool or
@@ -153,9 +154,9 @@ def unbuilt_reason(build_db: Path, dbt_error: str) -> str:
     held = _LOCK_HELD.search(dbt_error)
     if held:
         return (
-            f"{build_db} is held open by another process (PID {held['pid']}, "
+            f"{settings.build_db} is held open by another process (PID {held['pid']}, "
             f"{held['program']}); the build file is xla run's own: BI tools and scripts "
-            "must open published/warehouse.duckdb, read-only"
+            f"must open {settings.published_db}, read-only"
         )
     lines = [line.strip() for line in dbt_error.splitlines() if line.strip()]
     return "dbt could not build the warehouse: " + (lines[-1] if lines else "no run results")
@@ -212,9 +213,7 @@ def warehouse_models(
                 say(context, f"  [{done}/{total}] built {key.path[-1]}")
             yield event
     if not (target / "run_results.json").exists():
-        raise dg.Failure(
-            description=unbuilt_reason(settings.build_db, str(invocation.get_error() or ""))
-        )
+        raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
     run_results = invocation.get_artifact("run_results.json")
     manifest = invocation.get_artifact("manifest.json")
     checks = dbt_results(
