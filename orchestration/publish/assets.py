@@ -12,6 +12,7 @@ from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.reports import report_writer
 from orchestration.resources import XlaRun, say
+from orchestration.warehouse.docs import release_docs_writer
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 GATE_BLOCKED_EXIT = 3
@@ -70,11 +71,16 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         xla.as_of,
         checks,
         published_relations(manifest),
-        writers=[release_site_writer(settings, context.run_id), report_writer(settings)],
+        writers=[
+            release_site_writer(settings, context.run_id),
+            report_writer(settings),
+            release_docs_writer(settings, xla.as_of),
+        ],
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")
     say(context, f"Monthly service reviews: {settings.published_dir / 'reports' / 'index.html'}")
+    say(context, f"Data documentation: {settings.published_dir / 'docs' / 'index.html'}")
     _latest_site(context, settings, blocked=False)
     return dg.MaterializeResult(
         metadata={

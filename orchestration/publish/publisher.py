@@ -235,12 +235,29 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def published_relations(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class PublishedRelation:
+    """A table of the build that BI tools read, with its dbt documentation."""
+
+    schema: str
+    name: str
+    description: str = ""
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+def _one_line(text: str | None) -> str:
+    # dbt descriptions are Markdown wrapped to the width of the YAML; a BI tool shows a
+    # comment as one tooltip, where those line breaks would only break the sentence.
+    return " ".join((text or "").split())
+
+
+def published_relations(manifest: dict[str, Any]) -> list[PublishedRelation]:
     """The tables of this dbt project that BI tools read: its marts and its seeds.
 
     Staging views (which read the lake), intermediate tables (working state of the
     marts) and relations left in the build file by earlier versions of the project are
-    not published.
+    not published. Each carries its description and its columns' descriptions from the
+    manifest, where dbt has already rendered the `{{ doc(...) }}` blocks.
     """
     found = []
     for node in manifest.get("nodes", {}).values():
@@ -248,8 +265,19 @@ def published_relations(manifest: dict[str, Any]) -> list[tuple[str, str]]:
         materialized = node.get("config", {}).get("materialized")
         is_mart = kind == "model" and node.get("fqn", [None, None])[1] == "marts"
         if kind == "seed" or (is_mart and materialized in ("table", "incremental")):
-            found.append((node["schema"], node.get("alias") or node["name"]))
-    return sorted(found)
+            columns = tuple(
+                (column.get("name") or key, _one_line(column.get("description")))
+                for key, column in node.get("columns", {}).items()
+            )
+            found.append(
+                PublishedRelation(
+                    schema=node["schema"],
+                    name=node.get("alias") or node["name"],
+                    description=_one_line(node.get("description")),
+                    columns=tuple((name, text) for name, text in columns if text),
+                )
+            )
+    return sorted(found, key=lambda relation: (relation.schema, relation.name))
 
 
 # What a release holds beside the warehouse (reports, the auditors' site, docs) is
@@ -267,7 +295,7 @@ def publish(
     run_id: str,
     as_of_override: str,
     checks: list[results.CheckResult],
-    relations: list[tuple[str, str]],
+    relations: Sequence[PublishedRelation],
     writers: Sequence[ReleaseWriter] = (),
 ) -> Publication:
     """Publish this run's build as a new release and point `published/` at it, atomically.
@@ -318,18 +346,56 @@ def publish(
     return publication
 
 
+# The BI file is written in a storage format that DuckDB 1.0 and later can read: BI tools
+# reach it through drivers (JDBC, ODBC, SQLAlchemy) that often lag DuckDB releases, and
+# a file in DuckDB 2.0's own format cannot be opened by any 1.x driver or CLI.
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+
+
+def _identifier(*parts: str) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+
+def _comment(con: duckdb.DuckDBPyConnection, relation: PublishedRelation) -> None:
+    """Carry the dbt descriptions into the published file (`CREATE TABLE AS` drops them),
+    so a BI tool shows what each table and column means."""
+    table = _identifier(relation.schema, relation.name)
+    if relation.description:
+        con.execute(f"comment on table {table} is {sql_literal(relation.description)}")
+    present = {
+        str(name).lower(): str(name)
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = ? and table_name = ?",
+            [relation.schema, relation.name],
+        ).fetchall()
+    }
+    for name, text in relation.columns:
+        column = present.get(name.lower())
+        if column is not None:
+            con.execute(f"comment on column {table}.{_identifier(column)} is {sql_literal(text)}")
+
+
 def _write_warehouse(
-    settings: Settings, path: Path, relations: list[tuple[str, str]], publication: Publication
+    settings: Settings,
+    path: Path,
+    relations: Sequence[PublishedRelation],
+    publication: Publication,
 ) -> None:
-    """The BI file: the marts and seeds of the build, plus the audit tables."""
-    con = duckdb.connect(str(path))
+    """The BI file: the marts and seeds of the build with their descriptions, plus the
+    audit tables."""
+    con = duckdb.connect(
+        str(path), config={"storage_compatibility_version": PUBLISHED_STORAGE_VERSION}
+    )
     try:
         con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
-        for schema, name in relations:
+        for relation in relations:
+            schema, name = relation.schema, relation.name
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(
                 f'create table "{schema}"."{name}" as select * from build."{schema}"."{name}"'
             )
+            _comment(con, relation)
         con.execute("detach build")
         audit_tables = {
             "audit_check_results": results.history(settings),

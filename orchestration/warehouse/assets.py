@@ -7,6 +7,7 @@ the same results as the Dagster UI.
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,10 @@ import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.config import Settings
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.project import dbt_executable, dbt_project
+from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
 
 BUILT_TYPES = ("model", "seed", "snapshot")
 
@@ -140,6 +142,26 @@ def dbt_results(
     return found
 
 
+_LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def unbuilt_reason(settings: Settings, dbt_error: str) -> str:
+    """One line on why dbt built nothing at all, from dbt's error output.
+
+    The usual cause is another process holding the build file open, often a BI tool or
+    a notebook pointed at it instead of at the published file.
+    """
+    held = _LOCK_HELD.search(dbt_error)
+    if held:
+        return (
+            f"{settings.build_db} is held open by another process (PID {held['pid']}, "
+            f"{held['program']}); the build file is xla run's own: BI tools and scripts "
+            f"must open {settings.published_db}, read-only"
+        )
+    lines = [line.strip() for line in dbt_error.splitlines() if line.strip()]
+    return "dbt could not build the warehouse: " + (lines[-1] if lines else "no run results")
+
+
 def dbt_project_manifest() -> Mapping[str, Any]:
     """The parsed manifest of the dbt project."""
     return json.loads(Path(dbt_project().manifest_path).read_text())
@@ -147,7 +169,7 @@ def dbt_project_manifest() -> Mapping[str, Any]:
 
 def dbt_vars(xla: XlaRun) -> str:
     """The `--vars` of a build: the run's as_of when it was given."""
-    return json.dumps({"as_of": xla.as_of} if xla.as_of else {})
+    return build_vars(xla.as_of)
 
 
 @dbt_assets(
@@ -160,11 +182,15 @@ def warehouse_models(
 ) -> Iterator[Any]:
     settings = xla.settings()
     say(context, f"Building the warehouse with dbt into {settings.build_db}")
+    target = settings.build_dir / "dbt_target"
+    # dbt writes no run results when it fails before building anything (it could not
+    # open the build file): the previous build's must never be read as this one's.
+    (target / "run_results.json").unlink(missing_ok=True)
     invocation = dbt.cli(
         ["build", "--vars", dbt_vars(xla)],
         context=context,
         raise_on_error=False,
-        target_path=settings.build_dir / "dbt_target",
+        target_path=target,
     )
     total = sum(
         1
@@ -186,6 +212,8 @@ def warehouse_models(
                 )
                 say(context, f"  [{done}/{total}] built {key.path[-1]}")
             yield event
+    if not (target / "run_results.json").exists():
+        raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
     run_results = invocation.get_artifact("run_results.json")
     manifest = invocation.get_artifact("manifest.json")
     checks = dbt_results(

@@ -7,6 +7,7 @@ changed since the last parse, so loading the definitions stays fast.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +26,11 @@ def dbt_executable() -> str:
     """The dbt beside this Python, so a virtualenv works without being activated."""
     beside = Path(sys.executable).parent / "dbt"
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_vars(as_of: str) -> str:
+    """The `--vars` of a build and of everything run against it: `as_of` when given."""
+    return json.dumps({"as_of": as_of} if as_of else {})
 
 
 def _project_fingerprint(seeds_dir: Path) -> str:

@@ -1,0 +1,91 @@
+"""The dbt docs site of a build, published in each release as `docs/index.html`.
+
+`dbt docs generate --static` writes one self-contained page with the manifest and the
+catalog inside it, so the site opens from disk with no server and no network. It runs
+after the build with the build's own target folder and vars, so it reuses the build's
+manifest and parse state and rebuilds nothing (`--no-compile`): it only reads the build
+file's catalog, in a process of its own that ends, and so lets go of the file, before the
+release is published.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from orchestration.config import DBT_PROJECT_DIR, Settings
+from orchestration.publish.publisher import Publication, ReleaseWriter
+from orchestration.warehouse.project import build_vars, dbt_executable
+
+DOCS_FOLDER = "docs"
+STATIC_PAGE = "static_index.html"
+# What `dbt docs generate` writes into the target folder; removed first, so that a page
+# left by an earlier run can never be published as this one's.
+GENERATED = (STATIC_PAGE, "index.html", "catalog.json")
+TIMEOUT_SECONDS = 600
+
+
+class DocsError(RuntimeError):
+    """`dbt docs generate` failed; the reason is dbt's last line."""
+
+
+def target_dir(settings: Settings) -> Path:
+    """The dbt target folder of the build: its manifest, run results and parse state."""
+    return settings.build_dir / "dbt_target"
+
+
+def generate_docs(settings: Settings, as_of: str) -> Path:
+    """Generate the static docs page of the latest build and return its path.
+
+    `as_of` is the run's `--as-of` (empty when the data decides), passed as the build
+    passed it: with other vars dbt would parse the whole project again.
+    """
+    target = target_dir(settings)
+    for name in GENERATED:
+        (target / name).unlink(missing_ok=True)
+    completed = subprocess.run(
+        [
+            dbt_executable(),
+            "docs",
+            "generate",
+            "--static",
+            "--no-compile",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target),
+            "--vars",
+            build_vars(as_of),
+            "--quiet",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    page = target / STATIC_PAGE
+    if completed.returncode != 0 or not page.is_file():
+        lines = (completed.stdout + completed.stderr).strip().splitlines()
+        reason = lines[-1].strip() if lines else f"exit {completed.returncode}"
+        raise DocsError(f"dbt docs generate failed: {reason}")
+    return page
+
+
+def release_docs_writer(settings: Settings, as_of: str) -> ReleaseWriter:
+    """Writes the dbt docs site of the build into a release, as `<release>/docs/index.html`."""
+
+    def write(release: Path, publication: Publication) -> None:
+        page = generate_docs(settings, as_of)
+        folder = release / DOCS_FOLDER
+        folder.mkdir()
+        shutil.copyfile(page, folder / "index.html")
+
+    return write
