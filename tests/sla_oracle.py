@@ -118,9 +118,10 @@ class Clock:
 
 
 def timeline(
-    created: int, events: list[tuple[datetime, str, str | None, str]]
+    created: int, events: list[tuple[datetime, tuple, str | None, str]]
 ) -> list[tuple[int, str]]:
-    """[(start minute, status)] from status events [(occurred_at, event_id, old, new)]."""
+    """[(start minute, status)] from status events [(occurred_at, delivery order, old,
+    new)]."""
     events = sorted(events, key=lambda e: (max(minute_of(e[0]), created), e[0], e[1]))
     changes = [(created, events[0][2] if events and events[0][2] else "New")]
     changes += [(max(minute_of(at), created), new) for at, _, _, new in events]
@@ -129,7 +130,7 @@ def timeline(
 
 def clocks_of_ticket(
     ticket: dict,
-    events: list[tuple[datetime, str, str | None, str]],
+    events: list[tuple[datetime, tuple, str | None, str]],
     ref: Reference,
     as_of: datetime,
     calendars: dict[tuple[str | None, str], Calendar],
@@ -214,11 +215,13 @@ def expected_clocks(
     horizon_days: int = 120,
 ) -> dict[tuple[str, str], Clock]:
     """Every clock of every ticket, keyed by (ticket_id, metric)."""
-    by_ticket: dict[str, list[tuple[datetime, str, str | None, str]]] = defaultdict(list)
+    by_ticket: dict[str, list[tuple[datetime, tuple, str | None, str]]] = defaultdict(list)
     for e in events:
         if e["field"] == "status" and e["new_value"]:
+            # Events of one instant keep the order they were delivered in.
+            delivered = (e["extract_date"], e["source_file"], e["source_line"], e["event_id"])
             by_ticket[e["ticket_id"]].append(
-                (e["occurred_at"], e["event_id"], e["old_value"], e["new_value"])
+                (e["occurred_at"], delivered, e["old_value"], e["new_value"])
             )
     first = min(minute_of(t["created_at"]) for t in tickets) - 3 * 1440
     last = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.quality.gate import decide
+from orchestration.quality.gate import build_recorded, decide
 from orchestration.quality.results import CheckResult
 from orchestration.warehouse.assets import dbt_results
 
@@ -94,3 +94,11 @@ def test_a_failing_error_test_and_a_skipped_model_block_publication() -> None:
 def test_a_failing_unit_test_blocks() -> None:
     decision = decide(dbt_results(_run_results(unit=("fail", 1)), MANIFEST))
     assert [r.check_name for r in decision.blocking] == ["counts"]
+
+
+def test_a_run_without_its_own_dbt_results_is_blocked() -> None:
+    """The build file could be an earlier run's: the gate must not publish it as new."""
+    missing = build_recorded([])
+    assert missing.blocks
+    built = CheckResult("dbt_build_complete", "warehouse", "error", True)
+    assert build_recorded([built]).passed

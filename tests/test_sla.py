@@ -50,7 +50,8 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("gold", "P2", "first_response", "60", "business", POLICY_PAUSES, "95"),
         ("gold", "P2", "resolution", "480", "business", POLICY_PAUSES, "95"),
         ("gold", "P3", "first_response", "120", "business", POLICY_PAUSES, "95"),
-        ("gold", "P3", "resolution", "960", "business", POLICY_PAUSES, "95"),
+        # Written the way people write lists: the space after ";" is no part of a status.
+        ("gold", "P3", "resolution", "960", "business", "Waiting Vendor; Waiting Customer", "95"),
         ("gold", "P4", "first_response", "240", "business", POLICY_PAUSES, "95"),
         ("gold", "P4", "resolution", "1200", "business", POLICY_PAUSES, "95"),
     ],
@@ -338,6 +339,30 @@ CASES: dict[str, Case] = {
     ),
 }
 
+# Two events of one instant whose ids sort the wrong way as text ("TIE-10" < "TIE-9"):
+# the order they were delivered in decides, so the ticket ends Resolved at 09:30 EST.
+CASES["same_instant"] = Case(
+    ticket(
+        "TIE",
+        "NY",
+        "Resolved",
+        "2026-03-02T14:00:00+00:00",
+        "2026-03-02T14:30:00+00:00",
+        priority="P2",
+        first_response_at="2026-03-02T14:30:00+00:00",
+        resolved_at="2026-03-02T14:30:00+00:00",
+    ),
+    [
+        event("TIE-0", "TIE", "2026-03-02T14:00:00+00:00", "status", "", "New"),
+        event("TIE-9", "TIE", "2026-03-02T14:30:00+00:00", "status", "New", "In Progress"),
+        event("TIE-10", "TIE", "2026-03-02T14:30:00+00:00", "status", "In Progress", "Resolved"),
+    ],
+    # 30 business minutes each; first response due after 30 more (10:00 EST), resolution
+    # after 450 more, at 17:00 EST.
+    first_response=_clock(30, 0, "2026-03-02 15:00", "2026-03-02 14:30", None, "met"),
+    resolution=_clock(30, 0, "2026-03-02 22:00", "2026-03-02 14:30", None, "met"),
+)
+
 
 @dataclass(frozen=True)
 class Build:
@@ -517,3 +542,11 @@ def test_a_calendar_that_crosses_midnight_is_rejected(tmp_path: Path) -> None:
     completed = run_dbt(folder, "build", "--select", "stg_reference__business_calendars")
     assert completed.returncode == 1
     assert "opening_hours_are_within_one_day" in completed.stdout
+
+
+def test_a_misspelt_pause_status_is_rejected(tmp_path: Path) -> None:
+    policies = [(*row[:5], "waiting customer", row[6]) for row in SEEDS["sla_policies"]]
+    folder = make_data_folder(tmp_path, seeds={**SEEDS, "sla_policies": policies}, lake={})
+    completed = run_dbt(folder, "build", "--select", "stg_reference__sla_policies")
+    assert completed.returncode == 1
+    assert "pause_statuses_are_open_statuses" in completed.stdout

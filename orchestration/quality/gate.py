@@ -31,6 +31,7 @@ TICKET_IDENTITIES = {
     "servicenow_incidents": ("_client_id", "number"),
 }
 RECONCILIATIONS = {
+    "dbt_build_recorded": "warehouse",
     "lake_row_conservation": "lake",
     "tickets_reconcile": "fct_tickets",
     "quarantine_reconcile": "quarantine_rows",
@@ -219,6 +220,22 @@ def _timeslip_rule_checks(
     return checks
 
 
+def build_recorded(run_results: list[results.CheckResult]) -> results.CheckResult:
+    """The build the gate reads must be this run's: without this run's dbt results, the
+    build file may be an earlier run's, and its tables must not be published as new."""
+    recorded = any(r.check_name == "dbt_build_complete" for r in run_results)
+    return results.CheckResult(
+        "dbt_build_recorded",
+        "warehouse",
+        "error",
+        recorded,
+        failing_count=0 if recorded else 1,
+        detail="this run's dbt build recorded its results"
+        if recorded
+        else "this run recorded no dbt build: the build file may be an earlier run's",
+    )
+
+
 def _rules_line(checks: list[results.CheckResult]) -> str:
     """The timeslip rules in one line: open flags per rule and the client-months held."""
     rules = [c for c in checks if c.check_name in RULE_CHECKS and not c.not_run]
@@ -292,7 +309,7 @@ def quality_gate(
     context: AssetExecutionContext, xla: XlaRun
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
-    own = reconcile(settings)
+    own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run_id))]
     results.record(settings, context.run_id, "gate", own)
     decision = decide(results.for_run(settings, context.run_id))
     for check in own:

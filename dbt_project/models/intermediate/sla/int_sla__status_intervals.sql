@@ -3,7 +3,8 @@
 {#-
     The status timeline of every ticket, from `ticket_events`: one row per stretch of
     time a ticket spent in one status, in whole minutes since the epoch (instants
-    truncated to the minute). The stretch before the first status event has that event's
+    truncated to the minute). Events of the same instant follow the order the source
+    delivered them in (extract date, file, line), never the text of their ids. The stretch before the first status event has that event's
     recorded old value (`New` when none). A ticket with no status events at all gets
     its timeline from its own row: `New` from `created_at`, then `Resolved` at
     `resolved_at` (or `Closed` at `closed_at`). An event before `created_at` counts from
@@ -26,7 +27,13 @@ status_events as (
         occurred_at,
         old_value,
         new_value,
-        row_number() over (partition by ticket_id order by occurred_at, event_id) as event_number
+        extract_date,
+        source_file,
+        source_line,
+        row_number() over (
+            partition by ticket_id
+            order by occurred_at, extract_date, source_file, source_line, event_id
+        ) as event_number
 
     from {{ ref('int_ticket_events__unioned') }}
     where field = 'status' and new_value is not null
@@ -40,6 +47,7 @@ changes as (
         tickets.ticket_id,
         tickets.created_at as changed_at,
         0 as change_order,
+        0 as event_number,
         '' as event_id,
         coalesce(first_events.old_value, 'New') as status
 
@@ -55,6 +63,7 @@ changes as (
         status_events.ticket_id,
         status_events.occurred_at as changed_at,
         1 as change_order,
+        status_events.event_number,
         status_events.event_id,
         status_events.new_value as status
 
@@ -67,6 +76,7 @@ changes as (
         tickets.ticket_id,
         coalesce(tickets.resolved_at, tickets.closed_at) as changed_at,
         1 as change_order,
+        1 as event_number,
         'ticket' as event_id,
         case when tickets.resolved_at is not null then 'Resolved' else 'Closed' end as status
 
@@ -87,8 +97,7 @@ in_minutes as (
         changes.ticket_id,
         changes.status,
         changes.change_order,
-        changes.changed_at,
-        changes.event_id,
+        changes.event_number,
         case
             when changes.changed_at < tickets.created_at then {{ epoch_minute('tickets.created_at') }}
             else {{ epoch_minute('changes.changed_at') }}
@@ -108,7 +117,7 @@ sequenced as (
         status_start,
         cast(row_number() over (
             partition by ticket_id
-            order by status_start, change_order, changed_at, event_id
+            order by status_start, change_order, event_number
         ) as bigint) as status_sequence
 
     from in_minutes
