@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,21 @@ def test_pruning_keeps_the_newest_and_the_published_release(tmp_path: Path, keep
     publisher.prune_releases(settings, keep=keep)
     left = sorted(p.name for p in publisher.releases_dir(settings).iterdir())
     assert left == sorted({*names[-keep:], names[1], ".incoming-x"})
+
+
+def test_the_published_release_says_which_publication_it_holds(tmp_path: Path) -> None:
+    """A crash after the switch but before the audit record must not let an older record
+    pass for the published one: the release carries its own."""
+    settings = _settings(tmp_path)
+    older = publisher.Publication(
+        "run-1", "2026-01-01T00:00:00+00:00", "", [], {}, "v", "old", 1, 0
+    )
+    publisher.publications_dir(settings).mkdir(parents=True, exist_ok=True)
+    (publisher.publications_dir(settings) / "run-1.json").write_text(
+        json.dumps(dataclasses.asdict(older))
+    )
+    release = _release(settings, "20260102T000000Z-run2", "two")
+    newer = dataclasses.replace(older, run_id="run-2", fingerprint="new")
+    (release / publisher.RELEASE_RECORD).write_text(json.dumps(dataclasses.asdict(newer)))
+    publisher._point_published_at(settings, release)
+    assert publisher.latest_publication(settings) == newer

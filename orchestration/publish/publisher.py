@@ -107,10 +107,20 @@ def publications(settings: Settings) -> list[Publication]:
     return sorted(found, key=lambda p: (p.published_at, p.run_id))
 
 
+RELEASE_RECORD = "publication.json"
+
+
 def latest_publication(settings: Settings) -> Publication | None:
-    """The publication the published file holds now, if any."""
+    """The publication the published release holds now, if any: read from the release
+    itself, so a crash between switching `published` and recording the publication in
+    the audit folder cannot make an older record pass for the published one."""
+    if not settings.published_db.exists():
+        return None
+    record = settings.published_dir / RELEASE_RECORD
+    if record.exists():
+        return Publication(**json.loads(record.read_text()))
     found = publications(settings)
-    return found[-1] if found and settings.published_db.exists() else None
+    return found[-1] if found else None
 
 
 def is_current(settings: Settings, as_of_override: str) -> Publication | None:
@@ -333,6 +343,9 @@ def publish(
     incoming = releases_dir(settings) / f".incoming-{release_id}"
     incoming.mkdir(parents=True)
     _write_warehouse(settings, incoming / settings.published_db.name, relations, publication)
+    (incoming / RELEASE_RECORD).write_text(
+        json.dumps(asdict(publication), indent=2, sort_keys=True)
+    )
     for writer in writers:
         writer(incoming, publication)
     _fsync_tree(incoming)
