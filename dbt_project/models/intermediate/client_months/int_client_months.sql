@@ -1,7 +1,8 @@
 {#-
     One row per client and client-local month it is reported for: from the later of the
-    contract's first month and the month the extracts' history begins, to the earlier of
-    the contract's last month and the month of as_of. Quiet months are rows too.
+    contract's first month and the month the client's history begins (the start of the
+    earliest source system it appears in), to the earlier of the contract's last month
+    and the month of as_of. Quiet months are rows too.
 -#}
 with
 
@@ -29,16 +30,72 @@ run_parameters as (
 
 ),
 
--- The first instant the extracts know of. A month before it has no record of service,
--- however long the contract has run.
+-- The first instant each source system's extracts know of. A month before it has no
+-- record of service, however long the contract has run.
+records as (
+
+    select client_id, source_system, created_at as recorded_at from tickets
+    union all
+    select client_id, 'psa' as source_system, responded_at as recorded_at from surveys
+
+),
+
+source_starts as (
+
+    select
+        source_system,
+        min(recorded_at) as started_at
+
+    from records
+    group by source_system
+
+),
+
+-- A client's history begins where the earliest source system it appears in begins
+-- (an old ServiceNow export of one client does not give every client years of empty
+-- months); a client with no records yet starts with the PSA's extracts, or with the
+-- earliest source when there are none.
+client_sources as (
+
+    select distinct client_id, source_system from records
+
+),
+
+client_history as (
+
+    select
+        client_sources.client_id,
+        min(source_starts.started_at) as history_started_at
+
+    from client_sources
+    inner join source_starts
+        on client_sources.source_system = source_starts.source_system
+    group by client_sources.client_id
+
+),
+
+default_history as (
+
+    select
+        coalesce(
+            max(case when source_system = 'psa' then started_at end), min(started_at)
+        ) as history_started_at
+
+    from source_starts
+
+),
+
 history_start as (
 
-    select min(first_at) as history_started_at
-    from (
-        select min(created_at) as first_at from tickets
-        union all
-        select min(responded_at) as first_at from surveys
-    ) as firsts
+    select
+        clients.client_id,
+        coalesce(client_history.history_started_at, default_history.history_started_at)
+            as history_started_at
+
+    from clients
+    cross join default_history
+    left join client_history
+        on clients.client_id = client_history.client_id
 
 ),
 
@@ -59,7 +116,8 @@ localised as (
         ) as as_of_month
 
     from clients
-    cross join history_start
+    inner join history_start
+        on clients.client_id = history_start.client_id
     cross join run_parameters
 
 ),
