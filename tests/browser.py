@@ -30,8 +30,16 @@ for (const name of ["alert", "confirm", "prompt", "print"]) {
 
 
 @contextmanager
-def chromium(window_size: str = "1400,1600") -> Iterator[Any]:
-    """A headless Chromium WebDriver; skips the test when Chromium is not installed."""
+def chromium(
+    window_size: str = "1400,1600",
+    log_types: tuple[str, ...] = ("browser",),
+    page_load_timeout: int = 30,
+) -> Iterator[Any]:
+    """A headless Chromium WebDriver; skips the test when Chromium is not installed.
+
+    `log_types` are the logs the driver keeps (`browser` for the console, `performance`
+    for the network requests).
+    """
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip(
             "headless Chromium tests need /usr/bin/chromium and /usr/bin/chromedriver "
@@ -55,13 +63,13 @@ def chromium(window_size: str = "1400,1600") -> Iterator[Any]:
         f"--window-size={window_size}",
     ):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", dict.fromkeys(log_types, "ALL"))
     # A dialog left open would be dismissed silently; leave it open so it is seen.
     options.unhandled_prompt_behavior = "ignore"
     driver = webdriver.Chrome(
         options=options, service=Service(str(CHROMEDRIVER), log_output=subprocess.DEVNULL)
     )
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(page_load_timeout)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_HOOK})
     try:
         yield driver

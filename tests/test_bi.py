@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
+from browser import chromium
 from published_workspace import Workspace, published_workspace
 
 from orchestration.config import REPO_ROOT, Settings
@@ -33,8 +32,6 @@ from orchestration.publish import publisher
 QUERIES = REPO_ROOT / "queries"
 README = REPO_ROOT / "README.md"
 CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 # The README shows each query file under its path, in a fenced block of its own.
 README_QUERY = re.compile(r"^`(queries/[^`]+\.sql)`.*?\n\n```sql\n(.*?)^```$", re.S | re.M)
@@ -254,39 +251,8 @@ def test_the_docs_site_is_one_page_of_the_published_build(workspace: Workspace) 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip(
-            "headless Chromium tests need /usr/bin/chromium and /usr/bin/chromedriver "
-            "(apt-get install chromium chromium-driver)"
-        )
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="xla-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(
-        options=options, service=Service(str(CHROMEDRIVER), log_output=subprocess.DEVNULL)
-    )
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium("1400,1000", log_types=("performance",), page_load_timeout=60) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.mark.slow
