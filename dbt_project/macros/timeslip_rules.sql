@@ -53,3 +53,22 @@
     work_date as period_end,
     month
 {%- endmacro %}
+
+{#-
+    The identifying columns of a flag whose subject is an engineer's month (`work_month`,
+    its first day), in the order every rule model emits them; the client, ticket,
+    timeslip and client month stay empty, as a month can span several of each.
+-#}
+{% macro engineer_month_subject_columns(rule_id) -%}
+    cast('{{ rule_id }}' as varchar) as rule_id,
+    cast('engineer_period' as varchar) as subject_type,
+    {{ dbt.concat(['engineer_id', "'|'", format_month('work_month')]) }} as subject_id,
+    engineer_id,
+    cast(null as varchar) as client_id,
+    cast(null as varchar) as ticket_id,
+    cast(null as varchar) as timeslip_id,
+    cast(null as date) as work_date,
+    work_month as period_start,
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'work_month')) }} as date) as period_end,
+    cast(null as date) as month
+{%- endmacro %}

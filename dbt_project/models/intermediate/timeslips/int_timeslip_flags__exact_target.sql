@@ -72,17 +72,7 @@ on_target as (
 final as (
 
     select
-        cast('exact_target' as varchar) as rule_id,
-        cast('engineer_period' as varchar) as subject_type,
-        {{ dbt.concat(['engineer_id', "'|'", format_month('work_month')]) }} as subject_id,
-        engineer_id,
-        cast(null as varchar) as client_id,
-        cast(null as varchar) as ticket_id,
-        cast(null as varchar) as timeslip_id,
-        cast(null as date) as work_date,
-        work_month as period_start,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'work_month')) }} as date) as period_end,
-        cast(null as date) as month,
+        {{ engineer_month_subject_columns('exact_target') }},
         cast('exact_target_share' as varchar) as measure,
         cast(exact_share as double) as measured_value,
         cast(threshold as double) as threshold_value,

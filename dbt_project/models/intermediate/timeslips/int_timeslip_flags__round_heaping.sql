@@ -103,17 +103,7 @@ heaped as (
 final as (
 
     select
-        cast('round_heaping' as varchar) as rule_id,
-        cast('engineer_period' as varchar) as subject_type,
-        {{ dbt.concat(['engineer_id', "'|'", format_month('work_month')]) }} as subject_id,
-        engineer_id,
-        cast(null as varchar) as client_id,
-        cast(null as varchar) as ticket_id,
-        cast(null as varchar) as timeslip_id,
-        cast(null as date) as work_date,
-        work_month as period_start,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'work_month')) }} as date) as period_end,
-        cast(null as date) as month,
+        {{ engineer_month_subject_columns('round_heaping') }},
         cast('round_share' as varchar) as measure,
         cast(round_share as double) as measured_value,
         cast(threshold as double) as threshold_value,
