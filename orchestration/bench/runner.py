@@ -57,6 +57,11 @@ class Results:
     measured: dict[tuple[str, float | None], Measurement] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     generated: dict[float, dict[str, object]] = field(default_factory=dict)
+    save: Callable[[], None] = lambda: None
+
+    def add(self, measurement: Measurement) -> None:
+        self.measured[(measurement.kind, measurement.scale)] = measurement
+        self.save()
 
 
 def add_months(start: date, months: int) -> date:
@@ -185,9 +190,7 @@ def bench_scale(options: Options, scale: float, results: Results, log: Callable[
         ]
         run = run_child(command, dict(os.environ), folder, folder / "floor.log")
         loaded = re.search(r"loaded (\d+) rows", run.output())
-        results.measured[("floor", scale)] = Measurement(
-            "floor", scale, run, rows=int(loaded.group(1)) if loaded else None
-        )
+        results.add(Measurement("floor", scale, run, rows=int(loaded.group(1)) if loaded else None))
         (folder / "floor.duckdb").unlink(missing_ok=True)
         log(f"{label}: floor {run.wall:.1f} s")
 
@@ -198,7 +201,7 @@ def bench_scale(options: Options, scale: float, results: Results, log: Callable[
         full = _measure_run(
             "full", scale, _xla("run"), data_dir, _child_env(data_dir, source / "seeds")
         )
-        results.measured[("full", scale)] = full
+        results.add(full)
         log(f"{label}: full run {full.run.wall:.1f} s, exit code {full.run.exit_code}")
         if "incremental" in options.only:
             if full.run.exit_code != 0:
@@ -218,7 +221,7 @@ def bench_scale(options: Options, scale: float, results: Results, log: Callable[
                     data_dir,
                     _child_env(data_dir, source / "seeds"),
                 )
-                results.measured[("incremental", scale)] = incremental
+                results.add(incremental)
                 log(f"{label}: incremental run {incremental.run.wall:.1f} s")
 
 
@@ -235,7 +238,7 @@ def bench_demo(options: Options, results: Results, log: Callable[[str], None]) -
     data_dir.mkdir()
     log(f"The one-month demo: xla demo in {data_dir}")
     demo = _measure_run("demo", None, _xla("demo"), data_dir, _child_env(data_dir, None))
-    results.measured[("demo", None)] = demo
+    results.add(demo)
     log(f"demo {demo.run.wall:.1f} s, exit code {demo.run.exit_code}")
 
 
@@ -244,12 +247,17 @@ def run_bench(options: Options, log: Callable[[str], None] = print) -> Results:
     from orchestration.bench import report
 
     options.out.mkdir(parents=True, exist_ok=True)
-    results = Results(options)
-    machine_started = report.machine_section(options.out)
+    machine_rows = report.machine_section(options.out)
+
+    def save() -> None:
+        # Rewritten after every measurement: an interrupted benchmark keeps what it measured.
+        options.report.write_text(report.render(results, machine_rows), encoding="utf-8")
+
+    results = Results(options, save=save)
     for scale in options.scales:
         bench_scale(options, scale, results, log)
     if "demo" in options.only:
         bench_demo(options, results, log)
-    options.report.write_text(report.render(results, machine_started), encoding="utf-8")
+    save()
     log(f"Wrote {options.report}")
     return results
