@@ -254,10 +254,11 @@ def run_bench(options: Options, log: Callable[[str], None] = print) -> Results:
         options.report.write_text(report.render(results, machine_rows), encoding="utf-8")
 
     results = Results(options, save=save)
-    for scale in options.scales:
-        bench_scale(options, scale, results, log)
+    # The short demo first: a benchmark stopped during a large scale still reports it.
     if "demo" in options.only:
         bench_demo(options, results, log)
+    for scale in sorted(options.scales):
+        bench_scale(options, scale, results, log)
     save()
     log(f"Wrote {options.report}")
     return results
