@@ -23,8 +23,8 @@ from orchestration.config import Settings
 from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
-from orchestration.ingest.reader import LandingFile, classify, decode, parse
-from orchestration.ingest.validate import arrow_schema, to_arrow, validate
+from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
+from orchestration.ingest.validate import arrow_schema, to_arrow, unknown_ids, validate
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -85,9 +85,13 @@ class IngestReport:
 
 def known_clients(settings: Settings) -> set[str]:
     """The client ids of the reference data (`clients.csv`); empty when it cannot be read."""
+    return _reference_ids(settings, "clients.csv", "client_id")
+
+
+def _reference_ids(settings: Settings, file_name: str, column: str) -> set[str]:
     try:
-        with (settings.seeds_dir / "clients.csv").open(newline="", encoding="utf-8-sig") as f:
-            return {(row.get("client_id") or "").strip() for row in csv.DictReader(f)} - {""}
+        with (settings.seeds_dir / file_name).open(newline="", encoding="utf-8-sig") as f:
+            return {(row.get(column) or "").strip() for row in csv.DictReader(f)} - {""}
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()
 
@@ -121,7 +125,11 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
         return files, ignored
     clients = known_clients(settings)
     for path in sorted(settings.landing_dir.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
+            continue
+        refused = refusal(path)
+        if refused is not None:
+            ignored.append(refused)
             continue
         landing = classify(path)
         if landing is None:
@@ -175,6 +183,9 @@ def ingest_landing(
         # Hash, parse and archive the same bytes, read once.
         data = landing.path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        if landing.path.stat().st_size != len(data):
+            log(f"{landing.name}: not ingested: it changed while being read; left for the next run")
+            continue
         if sha in known:
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
@@ -199,6 +210,12 @@ def _ingest_file(
     extract: Extract = LANDING_EXTRACTS[landing.extract]
     parsed = parse(decode(data))
     result = validate(extract, parsed)
+    notices = result.notices + unknown_ids(
+        extract,
+        result.accepted,
+        known_clients(settings),
+        _reference_ids(settings, "engineers.csv", "engineer_id"),
+    )
     stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
     # A run that crashed after writing these files but before the ledger entry may have
     # left one behind that this attempt would not rewrite; start from neither.
@@ -257,6 +274,12 @@ def _ingest_file(
         + (
             [f"... and {len(result.rejected) - SAMPLE_REASONS} more rows quarantined"]
             if len(result.rejected) > SAMPLE_REASONS
+            else []
+        )
+        + notices[:SAMPLE_REASONS]
+        + (
+            [f"... and {len(notices) - SAMPLE_REASONS} more"]
+            if len(notices) > SAMPLE_REASONS
             else []
         ),
     )

@@ -28,6 +28,7 @@ import pyarrow as pa
 from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, sql_literal
 from orchestration.files import write_atomic
 from orchestration.ingest import ledger
+from orchestration.publish.free_text import publish_free_text, withhold_free_text
 from orchestration.quality import results
 
 
@@ -91,6 +92,7 @@ def fingerprint(settings: Settings, as_of_override: str) -> str:
         "seeds": seeds,
         "code": code_version(),
         "as_of": as_of_override,
+        "free_text": publish_free_text(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -410,6 +412,8 @@ def _write_warehouse(
             )
             _comment(con, relation)
         con.execute("detach build")
+        if not publish_free_text():
+            withhold_free_text(con)
         audit_tables = {
             "audit_check_results": results.history(settings),
             "audit_publications": _publications_table([*publications(settings), publication]),
