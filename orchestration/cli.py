@@ -81,7 +81,8 @@ def _run_job(current: Settings, as_of: str, tags: dict[str, str] | None = None) 
     run_id = result.run_id
     steps = progress.step_durations(instance, run_id)
     progress.write_steps(current, run_id, steps, time.monotonic() - started)
-    log.info(progress.steps_line(steps))
+    if steps:
+        log.info(progress.steps_line(steps))
     if result.success:
         latest = latest_publication(current)
         if latest is not None and latest.run_id == run_id:
