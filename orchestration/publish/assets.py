@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.audit_site import release_site_writer, write_latest_site
 from orchestration.config import Settings
+from orchestration.progress import announced
 from orchestration.publish.publisher import is_current, publish, published_relations
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
@@ -64,6 +65,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         )
         _latest_site(context, settings, blocked=False)
         return dg.MaterializeResult(metadata={"published": False, "run_id": current.run_id})
+    say(context, "Publishing: copying the marts and audit tables into a new release")
     manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
     publication = publish(
         settings,
@@ -71,11 +73,14 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         xla.as_of,
         checks,
         published_relations(manifest),
-        writers=[
-            release_site_writer(settings, context.run_id),
-            report_writer(settings),
-            release_docs_writer(settings, xla.as_of),
-        ],
+        writers=announced(
+            [
+                ("the auditors' site", release_site_writer(settings, context.run_id)),
+                ("the monthly service reviews", report_writer(settings)),
+                ("the data documentation", release_docs_writer(settings, xla.as_of)),
+            ],
+            lambda message: say(context, message),
+        ),
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")

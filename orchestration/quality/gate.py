@@ -309,6 +309,7 @@ def quality_gate(
     context: AssetExecutionContext, xla: XlaRun
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
+    say(context, "Quality gate: reconciling the layers and weighing every check of the run")
     own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run_id))]
     results.record(settings, context.run_id, "gate", own)
     decision = decide(results.for_run(settings, context.run_id))
