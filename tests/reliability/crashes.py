@@ -341,8 +341,9 @@ def _wait_for(path: Path, text: str, process: subprocess.Popen[bytes], timeout: 
 def kill_at_random(workspace: Workspace, log: Path, rng: random.Random) -> tuple[bool, str]:
     """Start `xla run`, SIGKILL it at a random moment of its work; whether it died so."""
     process = workspace.start(log)
-    # Anywhere from start-up to publication: a whole run took `run_seconds` here.
-    delay = rng.uniform(1.0, 0.9 * workspace.run_seconds)
+    # From start-up to well into the build: a whole run took `run_seconds` here, and a
+    # later run on a less busy machine may take half as long.
+    delay = rng.uniform(1.0, 0.5 * workspace.run_seconds)
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
