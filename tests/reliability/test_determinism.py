@@ -9,9 +9,14 @@ columns listed in `rebuilds.RUN_METADATA`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from dbt_fixtures import lake_schema, make_data_folder, run_dbt, ticket
 
 from tests.reliability.rebuilds import RUN_METADATA, Rebuild, rebuild, table_digests
 
@@ -59,3 +64,49 @@ def test_two_rebuilds_publish_identical_tables(first: Rebuild, second: Rebuild) 
         if ours.get(t) != theirs.get(t)
     }
     assert differing == {}
+
+
+def test_two_deliveries_of_one_file_name_rank_the_same_whatever_the_lake_order(
+    tmp_path: Path,
+) -> None:
+    """Versions of a row agreeing on updated_at, extract date, file name and line (a file
+    re-delivered under the same name) are ranked by the file's SHA-256, the higher
+    winning. T1's winner is in the lake file read first, T2's in the one read last, so a
+    ranking left to the engine's scan order gets one of them wrong."""
+    folder = make_data_folder(tmp_path, lake={})
+    lake = folder.data_dir / "lake" / "tickets"
+    deliveries = {  # lake file: (file hash, [(ticket, subject)])
+        "20260105_1.parquet": ("f" * 64, [("T1", "winner")]),
+        "20260105_2.parquet": ("0" * 64, [("T1", "loser"), ("T2", "loser")]),
+        "20260105_3.parquet": ("e" * 64, [("T2", "winner")]),
+    }
+    for file_name, (sha, tickets) in deliveries.items():
+        rows = [
+            {
+                **ticket(
+                    ticket_id,
+                    "C1",
+                    "New",
+                    "2026-01-05T09:00:00+00:00",
+                    "2026-01-05T09:00:00+00:00",
+                    subject=subject,
+                ),
+                "custom_field": "x",
+                "_source_file": "tickets_20260105.csv",
+                "_source_line": 2,
+                "_extract_date": date(2026, 1, 5),
+                "_file_sha256": sha,
+            }
+            for ticket_id, subject in tickets
+        ]
+        pq.write_table(pa.Table.from_pylist(rows, schema=lake_schema("tickets")), lake / file_name)
+    run = run_dbt(folder, "run", "--select", "stg_psa__tickets")
+    assert run.returncode == 0, run.stdout[-3000:]
+    con = duckdb.connect(str(folder.warehouse), read_only=True)
+    try:
+        won = con.execute(
+            "select ticket_id, subject from staging.stg_psa__tickets order by ticket_id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert won == [("T1", "winner"), ("T2", "winner")]
