@@ -480,9 +480,7 @@ def recover(settings: Settings) -> list[str]:
         if audit.exists():
             continue
         if current is not None and release.resolve() == current:
-            write_atomic(
-                audit, json.dumps(asdict(publication), indent=2, sort_keys=True).encode()
-            )
+            write_atomic(audit, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
             done.append(f"recorded publication {publication.run_id} of {release.name}")
         else:
             shutil.rmtree(release, ignore_errors=True)
