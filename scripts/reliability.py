@@ -1,7 +1,7 @@
 """Print the reliability figures of XLA Warehouse: bad inputs, kills, concurrency, determinism.
 
     .venv/bin/python scripts/reliability.py                 # everything (about 20 minutes)
-    .venv/bin/python scripts/reliability.py --in-turn       # kills in one folder (about 5)
+    .venv/bin/python scripts/reliability.py --in-turn       # kills in one folder (about 10)
     .venv/bin/python scripts/reliability.py --points ingest.after_ledger random --no-rebuilds
 
 - Inputs tried: every case of the bad-input corpus (`tests/reliability/bad_inputs.py`),
