@@ -174,6 +174,10 @@ def command_run(as_of_text: str | None) -> int:
     locking.acquire(current)
     try:
         started = time.monotonic()
+        from orchestration.publish.publisher import recover
+
+        for repair in recover(current):
+            log.info(f"Repaired after an interrupted run: {repair}")
         if not as_of:
             work, why = has_work()
             if not work:

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from orchestration.config import Settings
 from orchestration.contract import LANDING_EXTRACTS, Extract
+from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
@@ -201,6 +202,7 @@ def ingest_landing(
         log(f"[{number}/{len(files)}] {outcome.summary()}")
         for problem in outcome.problems:
             log(f"    {landing.name} {problem}")
+        maybe_crash("ingest.between_files")
     return report
 
 
@@ -259,6 +261,7 @@ def _ingest_file(
             schema=QUARANTINE_SCHEMA,
         )
         write_parquet(table, quarantine_file)
+    maybe_crash("ingest.after_lake_write")
     archive_file = (
         settings.archive_dir / f"{landing.extract_date:%Y%m%d}" / f"{sha[:16]}_{landing.name}"
     )
@@ -307,6 +310,7 @@ def _ingest_file(
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         ),
     )
+    maybe_crash("ingest.after_ledger")
     return outcome
 
 

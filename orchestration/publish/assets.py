@@ -8,7 +8,12 @@ from dagster import AssetExecutionContext
 from orchestration.audit_site import release_site_writer, write_latest_site
 from orchestration.config import Settings
 from orchestration.progress import announced
-from orchestration.publish.publisher import is_current, publish, published_relations
+from orchestration.publish.publisher import (
+    is_current,
+    publish,
+    published_relations,
+    recover,
+)
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.reports import report_writer
@@ -49,6 +54,8 @@ def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked:
 )
 def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.MaterializeResult:
     settings = xla.settings()
+    for repair in recover(settings):
+        say(context, f"Repaired after an interrupted run: {repair}")
     checks = results.for_run(settings, context.run_id)
     decision = decide(checks)
     if not decision.passed:

@@ -17,7 +17,9 @@ import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.child_processes import bound_to_this_process
 from orchestration.config import Settings
+from orchestration.faults import maybe_crash
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
@@ -211,6 +213,7 @@ def warehouse_models(
                     else event.asset_key
                 )
                 say(context, f"  [{done}/{total}] built {key.path[-1]}")
+                maybe_crash("build.mid_build")
             yield event
     if not (target / "run_results.json").exists():
         raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
@@ -244,7 +247,10 @@ def warehouse_models(
 
 def dbt_resource() -> DbtCliResource:
     """The dbt CLI resource, with dbt taken from beside this Python."""
-    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+    # Bound to the run: a run killed outright takes its dbt with it (child_processes.py).
+    return DbtCliResource(
+        project_dir=dbt_project(), dbt_executable=bound_to_this_process(dbt_executable())
+    )
 
 
 defs = dg.Definitions(assets=[warehouse_models], resources={"dbt": dbt_resource()})
