@@ -147,8 +147,11 @@ def ensure_lake_layout(settings: Settings) -> None:
     """Give every lake folder a schema-only file, so readers work before anything landed."""
     for extract in LANDING_EXTRACTS.values():
         target = settings.lake_dir / extract.name / SCHEMA_FILE
-        if not target.exists():
-            write_parquet(arrow_schema(extract, []).empty_table(), target)
+        schema = arrow_schema(extract, [])
+        # Rewritten when the lake schema gained a column (a lake from before `_ingest_seq`),
+        # so every reader finds every column even before a file with it has landed.
+        if not target.exists() or not pq.read_schema(target).equals(schema):
+            write_parquet(schema.empty_table(), target)
     target = settings.lake_dir / QUARANTINE_DIR / SCHEMA_FILE
     if not target.exists():
         write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
@@ -171,6 +174,7 @@ def ingest_landing(
     for message in report.ignored:
         log(message)
     known = set(ledger.load(settings))
+    seq = ledger.next_seq(settings)
     for number, landing in enumerate(files, start=1):
         # Hash, parse and archive the same bytes, read once.
         data = landing.path.read_bytes()
@@ -179,8 +183,9 @@ def ingest_landing(
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, data, sha, run_id, report)
+            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report)
             known.add(sha)
+            seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(files)}] {outcome.summary()}")
         for problem in outcome.problems:
@@ -193,6 +198,7 @@ def _ingest_file(
     landing: LandingFile,
     data: bytes,
     sha: str,
+    seq: int,
     run_id: str,
     report: IngestReport,
 ) -> FileOutcome:
@@ -215,6 +221,7 @@ def _ingest_file(
             "_extract_date": landing.extract_date,
             "_file_sha256": sha,
             "_client_id": landing.client_id,
+            "_ingest_seq": seq,
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
@@ -277,6 +284,7 @@ def _ingest_file(
             archive_file=str(archive_file.relative_to(settings.data_dir)),
             run_id=run_id,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seq=seq,
         ),
     )
     landing.path.unlink()
