@@ -1,0 +1,164 @@
+{#-
+    Incremental builds of the large facts (DECISIONS.md, "Incremental builds").
+
+    Every lake row carries `_ingest_seq`, the ledger position of its file. A build is
+    told, in the var `since_ingest_seq`, the highest seq the warehouse was last built
+    from; an incremental model recomputes whole every key (a ticket, an engineer) that a
+    lake row with a higher seq touches, and the strategy `replace_scope` deletes those
+    keys from the table and inserts their recomputed rows. A key whose recomputation
+    yields no rows (a flag that no longer trips) is deleted all the same.
+
+    The scope macros return a predicate on the model's own columns. The same predicate
+    filters the model's select and the delete, so the two always agree. Files from
+    before `_ingest_seq` read as 0.
+-#}
+
+{% macro since_ingest_seq() -%}
+    {{ return(var('since_ingest_seq', 0) | int) }}
+{%- endmacro %}
+
+{#- Lake rows of a source table that landed after the last build. -#}
+{% macro new_lake_rows(source_name, table_name) -%}
+    select * from {{ source(source_name, table_name) }}
+    where coalesce(_ingest_seq, 0) > {{ since_ingest_seq() }}
+{%- endmacro %}
+
+{#-
+    Tickets whose own rows changed: a new ticket version, a new event on it, or a new
+    ServiceNow update of the incident. Everything the SLA clocks read of a ticket.
+-#}
+{% macro tickets_with_new_rows() -%}
+    select cast(ticket_id as varchar) as ticket_id
+    from ({{ new_lake_rows('psa', 'tickets') }}) as new_tickets
+    union
+    select cast(ticket_id as varchar) as ticket_id
+    from ({{ new_lake_rows('psa', 'ticket_events') }}) as new_events
+    union
+    select
+        {{ dbt.concat(['cast(_client_id as varchar)', "':'", 'cast(number as varchar)']) }} as ticket_id
+    from ({{ new_lake_rows('servicenow', 'incidents') }}) as new_incident_updates
+{%- endmacro %}
+
+{#-
+    Every value of `column` that any version of a row with a new version had: a timeslip
+    moved from one ticket (or engineer) to another touches both.
+-#}
+{% macro values_of_changed_rows(source_name, table_name, key, column) -%}
+    select cast({{ column }} as varchar) as {{ column }}
+    from {{ source(source_name, table_name) }}
+    where {{ key }} in (
+        select {{ key }} from ({{ new_lake_rows(source_name, table_name) }}) as changed
+    )
+{%- endmacro %}
+
+{#- Tickets of the SLA clocks to recompute: new rows, or a clock still running at the last as_of. -#}
+{% macro sla_ticket_scope() -%}
+    ticket_id in (
+        {{ tickets_with_new_rows() }}
+        {% if is_incremental() %}
+            union
+            select ticket_id from {{ this }} where stopped_at is null
+        {% endif %}
+    )
+{%- endmacro %}
+
+{#-
+    Clock segments follow their clocks: a clock that had not stopped has its last segment
+    end at the last as_of, the latest segment end of all.
+-#}
+{% macro sla_segment_scope() -%}
+    ticket_id in (
+        {{ tickets_with_new_rows() }}
+        {% if is_incremental() %}
+            union
+            select ticket_id from {{ this }}
+            where segment_end >= (select max(segment_end) from {{ this }})
+        {% endif %}
+    )
+{%- endmacro %}
+
+{#-
+    Tickets of fct_tickets to recompute: those whose clocks are recomputed, and those a
+    changed timeslip or survey is (or was) on; plus every ticket whose resolution clock
+    had not stopped, as its business resolution time may have stopped since.
+-#}
+{% macro ticket_scope() -%}
+    ticket_id in (
+        {{ tickets_with_new_rows() }}
+        union
+        {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'ticket_id') }}
+        union
+        {{ values_of_changed_rows('psa', 'surveys', 'response_id', 'ticket_id') }}
+        {% if is_incremental() %}
+            union
+            select ticket_id from {{ this }} where business_resolution_minutes is null
+        {% endif %}
+    )
+{%- endmacro %}
+
+{#-
+    Rules that compare a timeslip with a distribution over everyone (effort_outlier
+    against the medians of a category, round_heaping against the team's month) are
+    recomputed whole on every build.
+-#}
+{% macro timeslip_rules_recomputed_whole() -%}
+    {{ return(['effort_outlier', 'round_heaping']) }}
+{%- endmacro %}
+
+{#-
+    Flags to recompute: every flag of an engineer who had (or now has) a changed
+    timeslip, or a timeslip on a ticket with new rows (the ticket's life and client
+    enter the rules); and every flag of the rules recomputed whole.
+-#}
+{% macro timeslip_flag_scope() -%}
+    (
+        engineer_id in (
+            {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'engineer_id') }}
+            union
+            select engineer_id from {{ ref('stg_psa__timeslips') }}
+            where ticket_id in ({{ tickets_with_new_rows() }})
+        )
+        or rule_id in (
+            {%- for rule_id in timeslip_rules_recomputed_whole() -%}
+                '{{ rule_id }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        )
+    )
+{%- endmacro %}
+
+{#-
+    The predicate of a model's scope: `scope` names one of the macros above, the same as
+    the model's `incremental_scope` config, which the strategy reads. Always true on a
+    full build; rendered at parse time too, so dbt records what the scope reads.
+-#}
+{% macro incremental_scope_predicate(scope) -%}
+    {%- if not execute -%}
+        {%- do context[scope]() -%}
+    {%- endif -%}
+    {#- A unit test renders the model with no relation of its own: a full build. -#}
+    {%- if this is not none and is_incremental() -%}
+        {{ context[scope]() }}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The incremental strategy `replace_scope`: delete every row in the model's scope, then
+    insert the recomputed rows. dbt's delete+insert deletes only keys that come back,
+    which would leave a vanished flag behind.
+-#}
+{% macro get_incremental_replace_scope_sql(arg_dict) -%}
+    {{ return(adapter.dispatch('replace_scope_sql', 'xla_warehouse')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro default__replace_scope_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ incremental_scope_predicate() }};
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
