@@ -156,7 +156,7 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
-    where {{ incremental_scope_predicate() }};
+    where {{ incremental_scope_predicate(config.require('incremental_scope')) }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}

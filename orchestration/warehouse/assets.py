@@ -231,8 +231,7 @@ def warehouse_models(
         for r in run_results.get("results", [])
         if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
     ]
-    complete = next(c for c in checks if c.check_name == "dbt_build_complete").passed
-    build_state.record_if_complete(settings, plan, complete)
+    build_state.record_if_complete(settings, plan, build_state.models_all_built(run_results))
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())

@@ -11,8 +11,10 @@ killed build is redone by the next run.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -147,6 +149,16 @@ def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPla
             reason=f"incremental: lake files after seq {previous.ingest_seq}",
         )
     return BuildPlan(full_refresh=True, since_ingest_seq=0, next_state=current, reason=reason)
+
+
+def models_all_built(run_results: Mapping[str, Any]) -> bool:
+    """Whether a `dbt build` built every model, seed and snapshot it ran."""
+    built = [
+        r
+        for r in run_results.get("results", [])
+        if r["unique_id"].split(".")[0] in ("model", "seed", "snapshot")
+    ]
+    return bool(built) and all(r.get("status") == "success" for r in built)
 
 
 def record_if_complete(settings: Settings, build: BuildPlan, complete: bool) -> None:
