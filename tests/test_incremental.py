@@ -45,7 +45,7 @@ def _repo_timeslip_rules() -> list[tuple[str, ...]]:
 
 def _engineers() -> list[tuple[str, ...]]:
     # Both engineers work through the whole period, so both carry flags.
-    return [row[:9] + ("",) if row[0] == "E2" else row for row in SEEDS["engineers"]]
+    return [(*row[:9], "") if row[0] == "E2" else row for row in SEEDS["engineers"]]
 
 
 INCREMENTAL_SEEDS = {**SEEDS, "timeslip_rules": _repo_timeslip_rules(), "engineers": _engineers()}
