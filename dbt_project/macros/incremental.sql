@@ -6,7 +6,8 @@
     from; an incremental model recomputes whole every key (a ticket, an engineer) that a
     lake row with a higher seq touches, and the strategy `replace_scope` deletes those
     keys from the table and inserts their recomputed rows. A key whose recomputation
-    yields no rows (a flag that no longer trips) is deleted all the same.
+    yields no rows (a flag that no longer trips) is deleted all the same. A build run
+    without the var recomputes every key, so it is never wrong, only slower.
 
     The scope macros return a predicate on the model's own columns. The same predicate
     filters the model's select and the delete, so the two always agree. Files from
@@ -14,7 +15,7 @@
 -#}
 
 {% macro since_ingest_seq() -%}
-    {{ return(var('since_ingest_seq', 0) | int) }}
+    {{ return(var('since_ingest_seq', -1) | int) }}
 {%- endmacro %}
 
 {#- Lake rows of a source table that landed after the last build. -#}
@@ -106,18 +107,24 @@
 {%- endmacro %}
 
 {#-
-    Flags to recompute: every flag of an engineer who had (or now has) a changed
-    timeslip, or a timeslip on a ticket with new rows (the ticket's life and client
-    enter the rules); and every flag of the rules recomputed whole.
+    Engineers whose flags to recompute: every engineer who had (or now has) a changed
+    timeslip, or a timeslip on a ticket with new rows (a ticket's life and client enter
+    the rules). Every rule but those recomputed whole looks at one engineer's timeslips
+    at a time, so recomputing an engineer's whole history is exact.
 -#}
+{% macro timeslip_engineer_scope() -%}
+    engineer_id in (
+        {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'engineer_id') }}
+        union
+        select engineer_id from {{ ref('stg_psa__timeslips') }}
+        where ticket_id in ({{ tickets_with_new_rows() }})
+    )
+{%- endmacro %}
+
+{#- Flags to recompute: the engineers' above, and every flag of the rules recomputed whole. -#}
 {% macro timeslip_flag_scope() -%}
     (
-        engineer_id in (
-            {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'engineer_id') }}
-            union
-            select engineer_id from {{ ref('stg_psa__timeslips') }}
-            where ticket_id in ({{ tickets_with_new_rows() }})
-        )
+        {{ timeslip_engineer_scope() }}
         or rule_id in (
             {%- for rule_id in timeslip_rules_recomputed_whole() -%}
                 '{{ rule_id }}'{{ ', ' if not loop.last }}
@@ -136,7 +143,8 @@
         {%- do context[scope]() -%}
     {%- endif -%}
     {#- A unit test renders the model with no relation of its own: a full build. -#}
-    {%- if this is not none and is_incremental() -%}
+    {#- Without a seq (a build run by hand) every key is in scope. -#}
+    {%- if this is not none and is_incremental() and since_ingest_seq() >= 0 -%}
         {{ context[scope]() }}
     {%- else -%}
         1 = 1
