@@ -24,38 +24,20 @@
     where coalesce(_ingest_seq, 0) > {{ since_ingest_seq() }}
 {%- endmacro %}
 
-{#-
-    Tickets whose own rows changed: a new ticket version, a new event on it, or a new
-    ServiceNow update of the incident. Everything the SLA clocks read of a ticket.
--#}
-{% macro tickets_with_new_rows() -%}
-    select cast(ticket_id as varchar) as ticket_id
-    from ({{ new_lake_rows('psa', 'tickets') }}) as new_tickets
-    union
-    select cast(ticket_id as varchar) as ticket_id
-    from ({{ new_lake_rows('psa', 'ticket_events') }}) as new_events
-    union
-    select
-        {{ dbt.concat(['cast(_client_id as varchar)', "':'", 'cast(number as varchar)']) }} as ticket_id
-    from ({{ new_lake_rows('servicenow', 'incidents') }}) as new_incident_updates
-{%- endmacro %}
-
-{#-
-    Every value of `column` that any version of a row with a new version had: a timeslip
-    moved from one ticket (or engineer) to another touches both.
--#}
-{% macro values_of_changed_rows(source_name, table_name, key, column) -%}
-    select cast({{ column }} as varchar) as {{ column }}
-    from {{ source(source_name, table_name) }}
-    where {{ key }} in (
-        select {{ key }} from ({{ new_lake_rows(source_name, table_name) }}) as changed
+{#- Keys of one type that lake rows since the last build touch (`int_lake__changed_keys`). -#}
+{% macro changed_keys(key_types) -%}
+    select key_value from {{ ref('int_lake__changed_keys') }}
+    where key_type in (
+        {%- for key_type in key_types -%}
+            '{{ key_type }}'{{ ', ' if not loop.last }}
+        {%- endfor -%}
     )
 {%- endmacro %}
 
 {#- Tickets of the SLA clocks to recompute: new rows, or a clock still running at the last as_of. -#}
 {% macro sla_ticket_scope() -%}
     ticket_id in (
-        {{ tickets_with_new_rows() }}
+        {{ changed_keys(['ticket']) }}
         {% if is_incremental() %}
             union
             select ticket_id from {{ this }} where stopped_at is null
@@ -69,7 +51,7 @@
 -#}
 {% macro sla_segment_scope() -%}
     ticket_id in (
-        {{ tickets_with_new_rows() }}
+        {{ changed_keys(['ticket']) }}
         {% if is_incremental() %}
             union
             select ticket_id from {{ this }}
@@ -85,11 +67,7 @@
 -#}
 {% macro ticket_scope() -%}
     ticket_id in (
-        {{ tickets_with_new_rows() }}
-        union
-        {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'ticket_id') }}
-        union
-        {{ values_of_changed_rows('psa', 'surveys', 'response_id', 'ticket_id') }}
+        {{ changed_keys(['ticket', 'ticket_effort']) }}
         {% if is_incremental() %}
             union
             select ticket_id from {{ this }} where business_resolution_minutes is null
@@ -113,12 +91,7 @@
     at a time, so recomputing an engineer's whole history is exact.
 -#}
 {% macro timeslip_engineer_scope() -%}
-    engineer_id in (
-        {{ values_of_changed_rows('psa', 'timeslips', 'timeslip_id', 'engineer_id') }}
-        union
-        select engineer_id from {{ ref('stg_psa__timeslips') }}
-        where ticket_id in ({{ tickets_with_new_rows() }})
-    )
+    engineer_id in ({{ changed_keys(['engineer']) }})
 {%- endmacro %}
 
 {#- Flags to recompute: the engineers' above, and every flag of the rules recomputed whole. -#}
