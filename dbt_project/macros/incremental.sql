@@ -3,7 +3,7 @@
 
     Every lake row carries `_ingest_seq`, the ledger position of its file. A build is
     told, in the var `since_ingest_seq`, the highest seq the warehouse was last built
-    from; an incremental model recomputes whole every key (a ticket, an engineer) that a
+    from; an incremental model recomputes whole every key (a ticket) that a
     lake row with a higher seq touches, and the strategy `replace_scope` deletes those
     keys from the table and inserts their recomputed rows. A key whose recomputation
     yields no rows (a flag that no longer trips) is deleted all the same. A build run
@@ -72,37 +72,6 @@
             union
             select ticket_id from {{ this }} where business_resolution_minutes is null
         {% endif %}
-    )
-{%- endmacro %}
-
-{#-
-    Rules that compare a timeslip with a distribution over everyone (effort_outlier
-    against the medians of a category, round_heaping against the team's month) are
-    recomputed whole on every build.
--#}
-{% macro timeslip_rules_recomputed_whole() -%}
-    {{ return(['effort_outlier', 'round_heaping']) }}
-{%- endmacro %}
-
-{#-
-    Engineers whose flags to recompute: every engineer who had (or now has) a changed
-    timeslip, or a timeslip on a ticket with new rows (a ticket's life and client enter
-    the rules). Every rule but those recomputed whole looks at one engineer's timeslips
-    at a time, so recomputing an engineer's whole history is exact.
--#}
-{% macro timeslip_engineer_scope() -%}
-    engineer_id in ({{ changed_keys(['engineer']) }})
-{%- endmacro %}
-
-{#- Flags to recompute: the engineers' above, and every flag of the rules recomputed whole. -#}
-{% macro timeslip_flag_scope() -%}
-    (
-        {{ timeslip_engineer_scope() }}
-        or rule_id in (
-            {%- for rule_id in timeslip_rules_recomputed_whole() -%}
-                '{{ rule_id }}'{{ ', ' if not loop.last }}
-            {%- endfor -%}
-        )
     )
 {%- endmacro %}
 

@@ -1,5 +1,5 @@
 {#-
-    The keys that lake rows ingested since the last build touch (`since_ingest_seq`), read
+    The tickets that lake rows ingested since the last build touch (`since_ingest_seq`), read
     from the lake once per build for every incremental model's scope
     (`macros/incremental.sql`). Empty on a full build, where no scope is read.
 -#}
@@ -8,7 +8,7 @@
 
 -- depends_on: {{ source('psa', 'tickets') }}, {{ source('psa', 'ticket_events') }}
 -- depends_on: {{ source('psa', 'timeslips') }}, {{ source('psa', 'surveys') }}
--- depends_on: {{ source('servicenow', 'incidents') }}, {{ ref('stg_psa__timeslips') }}
+-- depends_on: {{ source('servicenow', 'incidents') }}
 
 with
 
@@ -46,13 +46,11 @@ ticket_rows as (
 
 ),
 
--- Every ticket and engineer any version of a changed timeslip had: a timeslip moved
--- from one ticket or engineer to another touches both.
+-- Every ticket any version of a changed timeslip was on: a timeslip moved from one
+-- ticket to another touches both.
 changed_timeslips as (
 
-    select
-        cast(ticket_id as varchar) as ticket_id,
-        cast(engineer_id as varchar) as engineer_id
+    select cast(ticket_id as varchar) as ticket_id
     from {{ source('psa', 'timeslips') }}
     where timeslip_id in (
         select timeslip_id from ({{ new_lake_rows('psa', 'timeslips') }}) as changed
@@ -86,19 +84,6 @@ keys as (
         cast('ticket_effort' as varchar) as key_type,
         ticket_id as key_value
     from changed_surveys
-    union
-    select
-        cast('engineer' as varchar) as key_type,
-        engineer_id as key_value
-    from changed_timeslips
-    union
-    -- A ticket's life and client enter the timeslip rules of every engineer on it.
-    select
-        cast('engineer' as varchar) as key_type,
-        timeslips.engineer_id as key_value
-    from {{ ref('stg_psa__timeslips') }} as timeslips
-    inner join ticket_rows
-        on timeslips.ticket_id = ticket_rows.key_value
 
 )
 

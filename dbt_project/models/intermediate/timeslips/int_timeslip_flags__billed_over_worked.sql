@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_engineer_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Rule billed_over_worked: an entry bills more hours than were worked, by more than
     `threshold` hours (0: any excess). Compared at the hundredth of an hour the PSA
@@ -23,7 +14,6 @@ rule as (
 timeslips as (
 
     select * from {{ ref('int_timeslips__enriched') }}
-    where {{ incremental_scope_predicate('timeslip_engineer_scope') }}
 
 ),
 

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_engineer_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Rule exact_target: in a month (of work dates) with at least `tertiary_threshold` days
     worked, the engineer's billed hours equal the daily billable target exactly on at
@@ -26,7 +17,6 @@ rule as (
 timeslips as (
 
     select * from {{ ref('int_timeslips__enriched') }}
-    where {{ incremental_scope_predicate('timeslip_engineer_scope') }}
 
 ),
 

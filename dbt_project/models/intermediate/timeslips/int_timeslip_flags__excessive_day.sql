@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_engineer_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Rule excessive_day: an engineer's hours_worked on one work date add up to more than
     `threshold` hours. One flag per engineer and date.
@@ -22,7 +13,6 @@ rule as (
 timeslips as (
 
     select * from {{ ref('int_timeslips__enriched') }}
-    where {{ incremental_scope_predicate('timeslip_engineer_scope') }}
 
 ),
 

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_engineer_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Rule overlap: an entry that starts more than `threshold` minutes before an earlier-
     starting entry of the same engineer ends. Entries are taken in order of start (then
@@ -24,7 +15,6 @@ rule as (
 timeslips as (
 
     select * from {{ ref('int_timeslips__enriched') }}
-    where {{ incremental_scope_predicate('timeslip_engineer_scope') }}
 
 ),
 

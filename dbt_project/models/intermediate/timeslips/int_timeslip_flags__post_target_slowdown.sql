@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_engineer_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Rule post_target_slowdown: the engineer who eases off once the week's billing goal is
     met. Per ISO week (of work dates), entries are taken in order of start; the entry
@@ -29,7 +20,6 @@ rule as (
 timeslips as (
 
     select * from {{ ref('int_timeslips__enriched') }}
-    where {{ incremental_scope_predicate('timeslip_engineer_scope') }}
 
 ),
 

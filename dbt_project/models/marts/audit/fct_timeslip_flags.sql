@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_scope',
-        incremental_scope='timeslip_flag_scope',
-        on_schema_change='fail',
-    )
-}}
-
 {#-
     Every flag raised by the timeslip audit rules, one row per rule and subject, with the
     rule's severity and the latest auditor decision on it. Each rule is its own model
@@ -110,4 +101,3 @@ final as (
 )
 
 select * from final
-where {{ incremental_scope_predicate('timeslip_flag_scope') }}
