@@ -6,7 +6,7 @@
     from; an incremental model recomputes whole every key (a ticket) that a
     lake row with a higher seq touches, and the strategy `replace_scope` deletes those
     keys from the table and inserts their recomputed rows. A key whose recomputation
-    yields no rows (a flag that no longer trips) is deleted all the same. A build run
+    yields no rows is deleted all the same. A build run
     without the var recomputes every key, so it is never wrong, only slower.
 
     The scope macros return a predicate on the model's own columns. The same predicate
