@@ -54,7 +54,12 @@ def _parse_as_of(value: str | None) -> str:
     return parsed.isoformat()
 
 
-def _run_job(current: Settings, as_of: str, tags: dict[str, str] | None = None) -> int:
+def _run_job(
+    current: Settings,
+    as_of: str,
+    full_refresh: bool = False,
+    tags: dict[str, str] | None = None,
+) -> int:
     """Launch the Dagster job in this process and turn its outcome into an exit code."""
     import dagster as dg
 
@@ -71,7 +76,9 @@ def _run_job(current: Settings, as_of: str, tags: dict[str, str] | None = None) 
         else dg.DagsterInstance.ephemeral()
     )
     run_config = {
-        "resources": {"xla": {"config": {"as_of": as_of, "quiet_dbt": True}}},
+        "resources": {
+            "xla": {"config": {"as_of": as_of, "full_refresh": full_refresh, "quiet_dbt": True}}
+        },
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
     started = time.monotonic()
@@ -164,7 +171,7 @@ def _print_tables(current: Settings) -> None:
         log.info(f"  {name:34} {size:>10} rows")
 
 
-def command_run(as_of_text: str | None) -> int:
+def command_run(as_of_text: str | None, full_refresh: bool = False) -> int:
     """`xla run`: ingest, build, audit and publish."""
     from orchestration.jobs import has_work
 
@@ -178,13 +185,13 @@ def command_run(as_of_text: str | None) -> int:
 
         for repair in recover(current):
             log.info(f"Repaired after an interrupted run: {repair}")
-        if not as_of:
+        if not as_of and not full_refresh:
             work, why = has_work()
             if not work:
                 log.info(f"Nothing to do: {why} ({current.published_db})")
                 return EXIT_OK
         log.info(f"Running XLA Warehouse on {current.data_dir} (seeds: {current.seeds_dir})")
-        code = _run_job(current, as_of)
+        code = _run_job(current, as_of, full_refresh)
         log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
         return code
     finally:
@@ -295,6 +302,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="ingest new landing files, build, audit and publish")
     run.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601 with offset)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every table from the whole lake instead of only what new files touch",
+    )
     backfill = sub.add_parser(
         "backfill",
         help="re-derive the lake of a range of extract dates from the archived files, "
@@ -331,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if exc.code else EXIT_OK
     try:
         if args.command == "run":
-            return command_run(args.as_of)
+            return command_run(args.as_of, args.full_refresh)
         if args.command == "backfill":
             return command_backfill(args.first, args.last, args.as_of)
         if args.command == "demo":

@@ -156,8 +156,11 @@ def ensure_lake_layout(settings: Settings) -> None:
     """Give every lake folder a schema-only file, so readers work before anything landed."""
     for extract in LANDING_EXTRACTS.values():
         target = settings.lake_dir / extract.name / SCHEMA_FILE
-        if not target.exists():
-            write_parquet(arrow_schema(extract, []).empty_table(), target)
+        schema = arrow_schema(extract, [])
+        # Rewritten when the lake schema gained a column (a lake from before `_ingest_seq`),
+        # so every reader finds every column even before a file with it has landed.
+        if not target.exists() or not pq.read_schema(target).equals(schema):
+            write_parquet(schema.empty_table(), target)
     target = settings.lake_dir / QUARANTINE_DIR / SCHEMA_FILE
     if not target.exists():
         write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
@@ -184,6 +187,7 @@ def ingest_landing(
     for message in report.ignored:
         log(message)
     known = set(ledger.load(settings))
+    seq = ledger.next_seq(settings)
     for number, landing in enumerate(files, start=1):
         # Hash, parse and archive the same bytes, read once.
         data = landing.path.read_bytes()
@@ -195,9 +199,10 @@ def ingest_landing(
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, data, sha, run_id, report)
+            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report)
             landing.path.unlink()
             known.add(sha)
+            seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(files)}] {outcome.summary()}")
         for problem in outcome.problems:
@@ -211,6 +216,7 @@ def _ingest_file(
     landing: LandingFile,
     data: bytes,
     sha: str,
+    seq: int,
     run_id: str,
     report: IngestReport,
 ) -> FileOutcome:
@@ -239,6 +245,7 @@ def _ingest_file(
             "_extract_date": landing.extract_date,
             "_file_sha256": sha,
             "_client_id": landing.client_id,
+            "_ingest_seq": seq,
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
@@ -308,6 +315,7 @@ def _ingest_file(
             archive_file=str(archive_file.relative_to(settings.data_dir)),
             run_id=run_id,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seq=seq,
         ),
     )
     maybe_crash("ingest.after_ledger")
@@ -338,6 +346,8 @@ def rederive_archived(
         ),
         key=lambda entry: (entry.extract_date, entry.file_name),
     )
+    # A re-derived file gets a new seq, so an incremental build rebuilds what it touches.
+    seq = ledger.next_seq(settings)
     for number, entry in enumerate(entries, start=1):
         archived = settings.data_dir / entry.archive_file
         data = archived.read_bytes()
@@ -346,7 +356,8 @@ def rederive_archived(
         named = classify(settings.landing_dir / entry.file_name)
         if named is None:
             raise ValueError(f"{entry.file_name}: the ledger holds a name that is not an extract's")
-        outcome = _ingest_file(settings, named, data, entry.sha256, run_id, report)
+        outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report)
+        seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(entries)}] re-derived {outcome.summary()}")
         for problem in outcome.problems:

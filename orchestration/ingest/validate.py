@@ -40,6 +40,7 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_extract_date": pa.date32(),
     "_file_sha256": pa.string(),
     "_client_id": pa.string(),
+    "_ingest_seq": pa.int64(),
 }
 _FORMAT_WORDS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%H": "HH", "%M": "MM", "%S": "SS"}
 

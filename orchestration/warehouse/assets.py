@@ -22,7 +22,8 @@ from orchestration.config import Settings
 from orchestration.faults import maybe_crash
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
+from orchestration.warehouse import build_state
+from orchestration.warehouse.project import dbt_executable, dbt_project
 
 BUILT_TYPES = ("model", "seed", "snapshot")
 
@@ -169,11 +170,6 @@ def dbt_project_manifest() -> Mapping[str, Any]:
     return json.loads(Path(dbt_project().manifest_path).read_text())
 
 
-def dbt_vars(xla: XlaRun) -> str:
-    """The `--vars` of a build: the run's as_of when it was given."""
-    return build_vars(xla.as_of)
-
-
 @dbt_assets(
     manifest=dbt_project().manifest_path,
     project=dbt_project(),
@@ -183,13 +179,15 @@ def warehouse_models(
     context: AssetExecutionContext, dbt: DbtCliResource, xla: XlaRun
 ) -> Iterator[Any]:
     settings = xla.settings()
-    say(context, f"Building the warehouse with dbt into {settings.build_db}")
+    plan = build_state.plan(settings, xla.as_of, full_refresh=xla.full_refresh)
+    kind = "in full" if plan.full_refresh else "incrementally"
+    say(context, f"Building the warehouse {kind} with dbt into {settings.build_db} ({plan.reason})")
     target = settings.build_dir / "dbt_target"
     # dbt writes no run results when it fails before building anything (it could not
     # open the build file): the previous build's must never be read as this one's.
     (target / "run_results.json").unlink(missing_ok=True)
     invocation = dbt.cli(
-        ["build", "--vars", dbt_vars(xla)],
+        plan.args(xla.as_of),
         context=context,
         raise_on_error=False,
         target_path=target,
@@ -236,6 +234,7 @@ def warehouse_models(
         for r in run_results.get("results", [])
         if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
     ]
+    build_state.record_if_complete(settings, plan, build_state.models_all_built(run_results))
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())
