@@ -1,4 +1,4 @@
-"""The `xla` command: demo, run, generate, servicenow-agreement and bench.
+"""The `xla` command: demo, run, backfill, generate, servicenow-agreement and bench.
 
 Exit codes of `xla run`: 0 published (or already up to date); 3 the quality gate
 blocked publication (nothing published was changed); 2 bad usage or configuration;
@@ -54,10 +54,16 @@ def _parse_as_of(value: str | None) -> str:
     return parsed.isoformat()
 
 
-def _run_job(current: Settings, as_of: str) -> int:
+def _run_job(
+    current: Settings,
+    as_of: str,
+    full_refresh: bool = False,
+    tags: dict[str, str] | None = None,
+) -> int:
     """Launch the Dagster job in this process and turn its outcome into an exit code."""
     import dagster as dg
 
+    from orchestration import progress
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
     from orchestration.publish.assets import GATE_BLOCKED_EXIT
@@ -70,11 +76,20 @@ def _run_job(current: Settings, as_of: str) -> int:
         else dg.DagsterInstance.ephemeral()
     )
     run_config = {
-        "resources": {"xla": {"config": {"as_of": as_of, "quiet_dbt": True}}},
+        "resources": {
+            "xla": {"config": {"as_of": as_of, "full_refresh": full_refresh, "quiet_dbt": True}}
+        },
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
     }
-    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    started = time.monotonic()
+    result = job.execute_in_process(
+        run_config=run_config, instance=instance, raise_on_error=False, tags=tags
+    )
     run_id = result.run_id
+    steps = progress.step_durations(instance, run_id)
+    progress.write_steps(current, run_id, steps, time.monotonic() - started)
+    if steps:
+        log.info(progress.steps_line(steps))
     if result.success:
         latest = latest_publication(current)
         if latest is not None and latest.run_id == run_id:
@@ -92,7 +107,11 @@ def _run_job(current: Settings, as_of: str) -> int:
     blocked = [e for e in failures if _is_gate_block(e, GATE_BLOCKED_EXIT)]
     for event in failures:
         if event not in blocked:
-            log.error(f"{event.step_key} failed: {_root_message(event.step_failure_data.error)}")
+            step = progress.STEP_NAMES.get(event.step_key, event.step_key)
+            log.error(
+                f"Step {step} ({', '.join(_step_assets(job, event.step_key))}) failed: "
+                f"{_root_message(event.step_failure_data.error)}"
+            )
     if failures and len(blocked) == len(failures):
         log.error(
             f"Not published: the quality gate blocked run {run_id}; "
@@ -100,6 +119,15 @@ def _run_job(current: Settings, as_of: str) -> int:
         )
         return EXIT_BLOCKED
     return EXIT_ERROR
+
+
+def _step_assets(job: object, step_key: str, shown: int = 3) -> list[str]:
+    """The assets a step materializes, the first few by name."""
+    keys: list[str] = []
+    for assets_def in job.asset_layer.asset_graph.assets_defs:  # type: ignore[attr-defined]
+        if assets_def.is_executable and assets_def.node_def.name == step_key:
+            keys = sorted(key.to_user_string() for key in assets_def.keys)
+    return keys[:shown] + ([f"{len(keys) - shown} more"] if len(keys) > shown else [])
 
 
 def _is_gate_block(event: object, exit_code: int) -> bool:
@@ -143,7 +171,7 @@ def _print_tables(current: Settings) -> None:
         log.info(f"  {name:34} {size:>10} rows")
 
 
-def command_run(as_of_text: str | None) -> int:
+def command_run(as_of_text: str | None, full_refresh: bool = False) -> int:
     """`xla run`: ingest, build, audit and publish."""
     from orchestration.jobs import has_work
 
@@ -153,13 +181,55 @@ def command_run(as_of_text: str | None) -> int:
     locking.acquire(current)
     try:
         started = time.monotonic()
-        if not as_of:
+        from orchestration.publish.publisher import recover
+
+        for repair in recover(current):
+            log.info(f"Repaired after an interrupted run: {repair}")
+        if not as_of and not full_refresh:
             work, why = has_work()
             if not work:
                 log.info(f"Nothing to do: {why} ({current.published_db})")
                 return EXIT_OK
         log.info(f"Running XLA Warehouse on {current.data_dir} (seeds: {current.seeds_dir})")
-        code = _run_job(current, as_of)
+        code = _run_job(current, as_of, full_refresh)
+        log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
+        return code
+    finally:
+        locking.release(current)
+
+
+def _parse_day(option: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def command_backfill(first_text: str, last_text: str, as_of_text: str | None) -> int:
+    """`xla backfill`: re-derive the lake of a range of extract dates from the archive
+    with today's validation, then build, audit and publish."""
+    from orchestration.ingest.partitions import START_VARIABLE, has_partition, range_tags
+
+    first, last = _parse_day("--from", first_text), _parse_day("--to", last_text)
+    if first > last:
+        raise ConfigError(f"--from {first} is after --to {last}")
+    for day in (first, last):
+        if not has_partition(day):
+            raise ConfigError(
+                f"{day} is not an extract date with a partition: dates run from "
+                f"{START_VARIABLE} to today"
+            )
+    current = settings()
+    as_of = _parse_as_of(as_of_text)
+    current.ensure_dirs()
+    locking.acquire(current)
+    try:
+        started = time.monotonic()
+        log.info(
+            f"Backfilling extract dates {first} to {last} on {current.data_dir} "
+            f"(seeds: {current.seeds_dir})"
+        )
+        code = _run_job(current, as_of, tags={"xla/reason": "backfill", **range_tags(first, last)})
         log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
         return code
     finally:
@@ -232,6 +302,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="ingest new landing files, build, audit and publish")
     run.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601 with offset)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every table from the whole lake instead of only what new files touch",
+    )
+    backfill = sub.add_parser(
+        "backfill",
+        help="re-derive the lake of a range of extract dates from the archived files, "
+        "then build, audit and publish",
+    )
+    backfill.add_argument("--from", dest="first", required=True, help="first extract date")
+    backfill.add_argument("--to", dest="last", required=True, help="last extract date")
+    backfill.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601)")
     demo = sub.add_parser("demo", help="write a demo landing zone if none exists, then run")
     demo.add_argument("--scale", type=float, default=DEMO_SCALE)
     demo.add_argument("--months", type=int, default=DEMO_MONTHS)
@@ -263,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if exc.code else EXIT_OK
     try:
         if args.command == "run":
-            return command_run(args.as_of)
+            return command_run(args.as_of, args.full_refresh)
+        if args.command == "backfill":
+            return command_backfill(args.first, args.last, args.as_of)
         if args.command == "demo":
             return command_demo(args.scale, args.months, args.seed)
         if args.command == "servicenow-agreement":

@@ -266,7 +266,13 @@ ADAPTER_EXTRACTS: dict[str, Extract] = {e.name: e for e in (SERVICENOW_INCIDENTS
 LANDING_EXTRACTS: dict[str, Extract] = {**EXTRACTS, **ADAPTER_EXTRACTS}
 
 # Lineage columns the ingest adds to every lake row.
-LINEAGE_COLUMNS = ("_source_file", "_source_line", "_extract_date", "_file_sha256")
+LINEAGE_COLUMNS = (
+    "_source_file",
+    "_source_line",
+    "_extract_date",
+    "_file_sha256",
+    "_ingest_seq",
+)
 
 # landing/<extract>_<YYYYMMDD>[_<anything>].csv; for an extract whose rows belong to the
 # client named in the file, <anything> is that client's id.

@@ -13,9 +13,14 @@ progress_log = logging.getLogger("xla")
 
 
 class XlaRun(dg.ConfigurableResource):
-    """Settings of one run. `as_of` (ISO 8601) overrides the instant taken from the data."""
+    """Settings of one run. `as_of` (ISO 8601) overrides the instant taken from the data.
+
+    `full_refresh` rebuilds every table of the warehouse from the whole lake instead of
+    recomputing only what the files ingested since the last build touch.
+    """
 
     as_of: str = ""
+    full_refresh: bool = False
     # Keep dbt's own console narration out of the terminal (it goes to build/dbt.log).
     quiet_dbt: bool = False
 

@@ -83,3 +83,45 @@ def test_the_published_release_says_which_publication_it_holds(tmp_path: Path) -
     (release / publisher.RELEASE_RECORD).write_text(json.dumps(dataclasses.asdict(newer)))
     publisher._point_published_at(settings, release)
     assert publisher.latest_publication(settings) == newer
+
+
+def _publication(run_id: str) -> publisher.Publication:
+    return publisher.Publication(
+        run_id, "2026-01-01T00:00:00+00:00", "", [], {}, "v", f"print-{run_id}", 1, 0
+    )
+
+
+def _recorded_release(settings: Settings, name: str, run_id: str, *, audited: bool) -> Path:
+    release = _release(settings, name, run_id)
+    text = json.dumps(dataclasses.asdict(_publication(run_id)), indent=2, sort_keys=True)
+    (release / publisher.RELEASE_RECORD).write_text(text)
+    if audited:
+        publisher.publications_dir(settings).mkdir(parents=True, exist_ok=True)
+        (publisher.publications_dir(settings) / f"{run_id}.json").write_text(text)
+    return release
+
+
+def test_recovery_finishes_a_switched_publication_and_drops_what_was_never_visible(
+    tmp_path: Path,
+) -> None:
+    """What publications killed at each step leave: a half-assembled release, a release
+    never linked, a temporary link, and a linked release without its audit record."""
+    settings = _settings(tmp_path)
+    earlier = _recorded_release(settings, "20260101T000000Z-run1", "run-1", audited=True)
+    switched = _recorded_release(settings, "20260102T000000Z-run2", "run-2", audited=False)
+    never_linked = _recorded_release(settings, "20260103T000000Z-run3", "run-3", audited=False)
+    publisher._point_published_at(settings, switched)
+    (publisher.releases_dir(settings) / ".incoming-20260104T000000Z-run4").mkdir()
+    (settings.data_dir / ".published.20260104T000000Z-run4.tmp").symlink_to(never_linked)
+
+    repairs = publisher.recover(settings)
+
+    assert len(repairs) == 4, repairs
+    left = sorted(p.name for p in publisher.releases_dir(settings).iterdir())
+    assert left == [earlier.name, switched.name]
+    assert not list(settings.data_dir.glob(".published.*"))
+    assert publisher.current_release(settings) == switched.resolve()
+    record = publisher.publications_dir(settings) / "run-2.json"
+    assert record.read_text() == (switched / publisher.RELEASE_RECORD).read_text()
+    assert publisher.latest_publication(settings) == _publication("run-2")
+    assert publisher.recover(settings) == []  # nothing left to repair

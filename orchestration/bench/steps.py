@@ -38,7 +38,7 @@ def from_progress(lines: list[tuple[float, str]]) -> dict[str, float]:
     messages = _messages(lines)
     marks = {
         "ingest": _first(messages, lambda m: m.startswith("Ingesting landing files")),
-        "dbt": _first(messages, lambda m: m.startswith("Building the warehouse with dbt")),
+        "dbt": _first(messages, lambda m: m.startswith("Building the warehouse")),
         "gate": _last(messages, lambda m: m.startswith("dbt: ") and " tests" in m),
         "publish": _first(messages, lambda m: m.startswith("quality gate ")),
         "end": _last(messages, lambda m: m.startswith("Published ")),

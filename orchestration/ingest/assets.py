@@ -3,9 +3,18 @@
 The asset keys (`psa/<extract>`, `servicenow/incidents`, `ingest/quarantine_rows`) equal
 the dbt source keys, so the lineage graph runs unbroken from landing to the published
 warehouse.
+
+The assets are partitioned by extract date. A run without a partition takes every file
+waiting in landing/; a run for a partition or a range re-derives the lake of those dates
+from the archive (a backfill) and takes the landing files of those dates, or only the
+latter when the run carries the tag `xla/ingest=landing` (the schedule's and the
+sensor's runs).
 """
 
-from collections.abc import Iterator
+import errno
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -13,13 +22,47 @@ from dagster import AssetExecutionContext
 
 from orchestration import locking
 from orchestration.contract import LANDING_EXTRACTS
-from orchestration.ingest import data_docs
+from orchestration.ingest import data_docs, freshness
 from orchestration.ingest.expectations import SuiteRunner
-from orchestration.ingest.landing import IngestReport, ingest_landing
+from orchestration.ingest.landing import IngestReport, ingest_landing, rederive_archived
+from orchestration.ingest.partitions import extract_dates, run_dates
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
 
 QUARANTINE_KEY = dg.AssetKey(["ingest", "quarantine_rows"])
+INGEST_MODE_TAG = "xla/ingest"
+LANDING_ONLY = "landing"
+
+# Ingest is safe to repeat: every write is named after the file's hash, and a file is
+# only removed from landing/ once its ledger record is written.
+RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL)
+TRANSIENT_ERRNOS = frozenset(
+    {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ENOLCK, errno.ESTALE, errno.ETIMEDOUT}
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """An I/O error that may well not happen again (a busy or flaky disk or share)."""
+    return isinstance(error, OSError) and error.errno in TRANSIENT_ERRNOS
+
+
+@contextmanager
+def retry_only_transient(step: str) -> Iterator[None]:
+    """Let the retry policy repeat a step only after a transient I/O error.
+
+    Anything else (a file it may not read, a locked data folder, a bug) would fail the
+    same way again: it fails the step at once, with a one-line reason.
+    """
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except Exception as error:
+        if is_transient(error):
+            raise
+        raise dg.Failure(
+            description=f"{step}: {type(error).__name__}: {error}", allow_retries=False
+        ) from error
 
 
 def extract_key(name: str) -> dg.AssetKey:
@@ -67,6 +110,15 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
                 "on every row accepted into the lake.",
             )
         )
+        checks.append(
+            dg.AssetCheckSpec(
+                freshness.CHECK_NAME,
+                asset=extract_key(name),
+                blocking=False,
+                description="The newest file of the extract is dated at most "
+                f"{freshness.DAYS_VARIABLE} days before today (warn).",
+            )
+        )
     return checks
 
 
@@ -97,12 +149,14 @@ def conservation_results(report: IngestReport) -> list[results.CheckResult]:
 
 
 def expectation_results(
-    report: IngestReport,
+    report: IngestReport, log: Callable[[str], None] = lambda _: None
 ) -> tuple[list[results.CheckResult], SuiteRunner | None]:
     """Run each extract's suite on the rows accepted in this run; the runner, if any ran."""
     runner: SuiteRunner | None = None
     found = []
-    for name, extract in LANDING_EXTRACTS.items():
+    for number, (name, extract) in enumerate(LANDING_EXTRACTS.items(), start=1):
+        rows = sum(len(frame) for frame in report.accepted.get(name) or [])
+        log(f"  [{number}/{len(LANDING_EXTRACTS)}] Great Expectations suite of {name}: {rows} rows")
         frames = report.accepted.get(name) or []
         if not frames:
             found.append(
@@ -120,24 +174,75 @@ def expectation_results(
     return found, runner
 
 
+def merged(reports: list[IngestReport]) -> IngestReport:
+    """One report of several ingests in the same run."""
+    whole = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
+    for report in reports:
+        whole.outcomes += report.outcomes
+        whole.ignored += report.ignored
+        for name, frames in report.accepted.items():
+            whole.accepted[name] += frames
+    return whole
+
+
+def _ingest(context: AssetExecutionContext, xla: XlaRun) -> IngestReport:
+    """This run's files: all waiting, or those of its extract dates (re-derived or not)."""
+    settings = xla.settings()
+
+    def log(message: str) -> None:
+        say(context, message)
+
+    dates = run_dates(context)
+    if dates is None:
+        say(context, f"Ingesting landing files from {settings.landing_dir}")
+        return ingest_landing(settings, context.run_id, log=log)
+    span = dates[0].isoformat() if dates[0] == dates[1] else f"{dates[0]} to {dates[1]}"
+    reports = []
+    if context.run.tags.get(INGEST_MODE_TAG) != LANDING_ONLY:
+        say(context, f"Re-deriving the lake of extract dates {span} from {settings.archive_dir}")
+        reports.append(rederive_archived(settings, context.run_id, dates, log=log))
+    say(context, f"Ingesting landing files of extract dates {span} from {settings.landing_dir}")
+    reports.append(ingest_landing(settings, context.run_id, log=log, dates=dates))
+    return merged(reports)
+
+
 @dg.multi_asset(
     name="ingest_landing_files",
     specs=_specs(),
     check_specs=_check_specs(),
+    partitions_def=extract_dates,
+    # A range of dates is one run: one ledger, one lake, one build after it.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    retry_policy=RETRY_POLICY,
     description="Validate every new landing file; good rows to the lake, bad rows to quarantine.",
 )
 def ingest_landing_files(
+    context: AssetExecutionContext, xla: XlaRun
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    with retry_only_transient("ingest"):
+        yield from _ingest_landing_files(context, xla)
+
+
+def _ingest_landing_files(
     context: AssetExecutionContext, xla: XlaRun
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
     # Held until the run's process ends: the ingest, build, gate and publish of one run
     # never interleave with another's, however it was launched.
     locking.acquire(settings)
-    say(context, f"Ingesting landing files from {settings.landing_dir}")
-    report = ingest_landing(settings, context.run_id, log=lambda message: say(context, message))
-    expectations, runner = expectation_results(report)
-    checks = conservation_results(report) + expectations
+    if context.retry_number:
+        say(context, f"Ingest: attempt {context.retry_number + 1} after a transient I/O error")
+    report = _ingest(context, xla)
+    say(context, "Checking the accepted rows against the contract (Great Expectations)")
+    expectations, runner = expectation_results(report, log=lambda message: say(context, message))
+    stale = freshness.freshness_results(
+        settings, datetime.now(UTC).date(), freshness.freshness_days()
+    )
+    checks = conservation_results(report) + expectations + stale
     results.record(settings, context.run_id, "ingest", checks)
+    for check in stale:
+        if not check.passed:
+            say(context, f"  {check.line()}")
     if runner is not None:
         data_docs.save(settings, context.run_id, runner.validations)
         docs = data_docs.build(settings, context.run_id, runner)
@@ -160,7 +265,7 @@ def ingest_landing_files(
         yield results.to_dagster(check)
     say(
         context,
-        f"Ingest: {report.new_files} new files, "
+        f"Ingest: {report.new_files} files ingested, "
         f"{sum(o.rows_in for o in report.outcomes)} rows in, "
         f"{sum(o.rows_loaded for o in report.outcomes)} loaded, {quarantined} quarantined",
     )

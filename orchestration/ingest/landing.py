@@ -12,7 +12,7 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,11 +21,12 @@ import pyarrow.parquet as pq
 
 from orchestration.config import Settings
 from orchestration.contract import LANDING_EXTRACTS, Extract
+from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.expectations import suite_columns
-from orchestration.ingest.reader import LandingFile, classify, decode, parse
-from orchestration.ingest.validate import arrow_schema, to_arrow, validate
+from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
+from orchestration.ingest.validate import arrow_schema, to_arrow, unknown_ids, validate
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -86,9 +87,13 @@ class IngestReport:
 
 def known_clients(settings: Settings) -> set[str]:
     """The client ids of the reference data (`clients.csv`); empty when it cannot be read."""
+    return _reference_ids(settings, "clients.csv", "client_id")
+
+
+def _reference_ids(settings: Settings, file_name: str, column: str) -> set[str]:
     try:
-        with (settings.seeds_dir / "clients.csv").open(newline="", encoding="utf-8-sig") as f:
-            return {(row.get("client_id") or "").strip() for row in csv.DictReader(f)} - {""}
+        with (settings.seeds_dir / file_name).open(newline="", encoding="utf-8-sig") as f:
+            return {(row.get(column) or "").strip() for row in csv.DictReader(f)} - {""}
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()
 
@@ -122,7 +127,11 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
         return files, ignored
     clients = known_clients(settings)
     for path in sorted(settings.landing_dir.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
+            continue
+        refused = refusal(path)
+        if refused is not None:
+            ignored.append(refused)
             continue
         landing = classify(path)
         if landing is None:
@@ -148,8 +157,11 @@ def ensure_lake_layout(settings: Settings) -> None:
     """Give every lake folder a schema-only file, so readers work before anything landed."""
     for extract in LANDING_EXTRACTS.values():
         target = settings.lake_dir / extract.name / SCHEMA_FILE
-        if not target.exists():
-            write_parquet(arrow_schema(extract, []).empty_table(), target)
+        schema = arrow_schema(extract, [])
+        # Rewritten when the lake schema gained a column (a lake from before `_ingest_seq`),
+        # so every reader finds every column even before a file with it has landed.
+        if not target.exists() or not pq.read_schema(target).equals(schema):
+            write_parquet(schema.empty_table(), target)
     target = settings.lake_dir / QUARANTINE_DIR / SCHEMA_FILE
     if not target.exists():
         write_parquet(QUARANTINE_SCHEMA.empty_table(), target)
@@ -163,29 +175,40 @@ def ingest_landing(
     settings: Settings,
     run_id: str,
     log: Callable[[str], None] = print,
+    dates: tuple[date, date] | None = None,
 ) -> IngestReport:
-    """Ingest every new landing file; return what happened to each."""
+    """Ingest every new landing file (of the extract dates `dates`, first to last, when
+    given); return what happened to each."""
     settings.ensure_dirs()
     ensure_lake_layout(settings)
     report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
     files, report.ignored = pending_files(settings)
+    if dates is not None:
+        files = [f for f in files if dates[0] <= f.extract_date <= dates[1]]
     for message in report.ignored:
         log(message)
     known = set(ledger.load(settings))
+    seq = ledger.next_seq(settings)
     for number, landing in enumerate(files, start=1):
         # Hash, parse and archive the same bytes, read once.
         data = landing.path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        if landing.path.stat().st_size != len(data):
+            log(f"{landing.name}: not ingested: it changed while being read; left for the next run")
+            continue
         if sha in known:
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, data, sha, run_id, report)
+            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report)
+            landing.path.unlink()
             known.add(sha)
+            seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(files)}] {outcome.summary()}")
         for problem in outcome.problems:
             log(f"    {landing.name} {problem}")
+        maybe_crash("ingest.between_files")
     return report
 
 
@@ -194,12 +217,19 @@ def _ingest_file(
     landing: LandingFile,
     data: bytes,
     sha: str,
+    seq: int,
     run_id: str,
     report: IngestReport,
 ) -> FileOutcome:
     extract: Extract = LANDING_EXTRACTS[landing.extract]
     parsed = parse(decode(data))
     result = validate(extract, parsed)
+    notices = result.notices + unknown_ids(
+        extract,
+        result.accepted,
+        known_clients(settings),
+        _reference_ids(settings, "engineers.csv", "engineer_id"),
+    )
     stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
     # A run that crashed after writing these files but before the ledger entry may have
     # left one behind that this attempt would not rewrite; start from neither.
@@ -216,6 +246,7 @@ def _ingest_file(
             "_extract_date": landing.extract_date,
             "_file_sha256": sha,
             "_client_id": landing.client_id,
+            "_ingest_seq": seq,
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
@@ -240,6 +271,7 @@ def _ingest_file(
             schema=QUARANTINE_SCHEMA,
         )
         write_parquet(table, quarantine_file)
+    maybe_crash("ingest.after_lake_write")
     archive_file = (
         settings.archive_dir / f"{landing.extract_date:%Y%m%d}" / f"{sha[:16]}_{landing.name}"
     )
@@ -261,6 +293,12 @@ def _ingest_file(
             [f"... and {len(result.rejected) - SAMPLE_REASONS} more rows quarantined"]
             if len(result.rejected) > SAMPLE_REASONS
             else []
+        )
+        + notices[:SAMPLE_REASONS]
+        + (
+            [f"... and {len(notices) - SAMPLE_REASONS} more"]
+            if len(notices) > SAMPLE_REASONS
+            else []
         ),
     )
     ledger.record(
@@ -280,7 +318,51 @@ def _ingest_file(
             archive_file=str(archive_file.relative_to(settings.data_dir)),
             run_id=run_id,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seq=seq,
         ),
     )
-    landing.path.unlink()
+    maybe_crash("ingest.after_ledger")
     return outcome
+
+
+def rederive_archived(
+    settings: Settings,
+    run_id: str,
+    dates: tuple[date, date],
+    log: Callable[[str], None] = print,
+) -> IngestReport:
+    """Ingest again, with today's validation, every archived file of the extract dates
+    `dates` (first to last).
+
+    Each file's lake and quarantine Parquet are rewritten under the same names and its
+    ledger entry replaced, so nothing is counted twice and the ledger keeps one entry per
+    file hash.
+    """
+    settings.ensure_dirs()
+    ensure_lake_layout(settings)
+    report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
+    entries = sorted(
+        (
+            entry
+            for entry in ledger.load(settings).values()
+            if dates[0].isoformat() <= entry.extract_date <= dates[1].isoformat()
+        ),
+        key=lambda entry: (entry.extract_date, entry.file_name),
+    )
+    # A re-derived file gets a new seq, so an incremental build rebuilds what it touches.
+    seq = ledger.next_seq(settings)
+    for number, entry in enumerate(entries, start=1):
+        archived = settings.data_dir / entry.archive_file
+        data = archived.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise ValueError(f"{archived}: the archived copy of {entry.file_name} has changed")
+        named = classify(settings.landing_dir / entry.file_name)
+        if named is None:
+            raise ValueError(f"{entry.file_name}: the ledger holds a name that is not an extract's")
+        outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report)
+        seq += 1
+        report.outcomes.append(outcome)
+        log(f"[{number}/{len(entries)}] re-derived {outcome.summary()}")
+        for problem in outcome.problems:
+            log(f"    {entry.file_name} {problem}")
+    return report

@@ -33,6 +33,10 @@ class IngestedFile:
     archive_file: str
     run_id: str
     ingested_at: str
+    # The file's position in the ledger, written to its lake rows as `_ingest_seq`: a build
+    # that has seen every file up to seq N rebuilds only what rows with a higher seq touch.
+    # Records written before seqs existed read as 0.
+    seq: int = 0
 
 
 def ledger_dir(settings: Settings) -> Path:
@@ -43,6 +47,11 @@ def record(settings: Settings, entry: IngestedFile) -> None:
     """Add a file to the ledger (idempotent for the same hash)."""
     path = ledger_dir(settings) / f"{entry.sha256}.json"
     write_atomic(path, json.dumps(asdict(entry), indent=2, sort_keys=True).encode())
+
+
+def next_seq(settings: Settings) -> int:
+    """The seq the next ingested (or re-derived) file gets: one above any recorded."""
+    return max((entry.seq for entry in load(settings).values()), default=0) + 1
 
 
 def load(settings: Settings) -> dict[str, IngestedFile]:

@@ -24,6 +24,10 @@ csv.field_size_limit(64 * 1024 * 1024)
 # Invalid UTF-8 bytes survive decoding as lone surrogates, so the row that holds them
 # can be quarantined instead of the whole file failing.
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+# A name with these would forge lines in the console and in every listing that shows it.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,47 @@ class ParsedFile:
         return len(self.records)
 
 
+def shown_name(name: str) -> str:
+    """A file name as the console and the site may print it: control characters spelled out."""
+    return repr(name)[1:-1] if _CONTROL.search(name) else name
+
+
+def refusal(path: Path) -> str | None:
+    """Why an entry of the landing folder is left there unread, in one line; None to read it.
+
+    Refused entries stay in landing/ and are reported on every run until they are fixed
+    or removed: nothing delivered is dropped without a word.
+    """
+    name = shown_name(path.name)
+    if _CONTROL.search(path.name):
+        return f"{name}: not ingested: the name holds control characters; rename the file"
+    if path.is_symlink():
+        return f"{name}: not ingested: it is a symbolic link; deliver the file itself"
+    if not path.is_file():
+        return f"{name}: not ingested: it is not a regular file"
+    if path.name.lower().endswith((".gz", ".gzip", ".zip")):
+        return f"{name}: not ingested: compressed files are not read; deliver the CSV uncompressed"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        return f"{name}: not ingested: it cannot be read ({exc.strerror})"
+    if not head:
+        return (
+            f"{name}: not ingested: the file is empty (0 bytes), perhaps still being "
+            "written; copy files in under a name starting with '.' and rename them when "
+            "complete"
+        )
+    if head.startswith(_GZIP_MAGIC):
+        return f"{name}: not ingested: the file is gzip-compressed; deliver the CSV uncompressed"
+    if head.startswith(_ZIP_MAGIC):
+        return (
+            f"{name}: not ingested: the file is a ZIP archive (an Excel workbook?); "
+            "export it as CSV"
+        )
+    return None
+
+
 def classify(path: Path) -> LandingFile | None:
     """Return the landing file's extract and date, or None if its name is not the contract's."""
     match = LANDING_FILE.match(path.name)
@@ -75,12 +120,17 @@ def classify(path: Path) -> LandingFile | None:
 
 
 def decode(data: bytes) -> str:
-    """Decode a landing file: UTF-8 with an optional BOM; UTF-16 when it carries a BOM.
+    """Decode a landing file: UTF-8 with an optional BOM; UTF-16 when it carries a BOM, or
+    when its first character (a column name's, always ASCII) shows UTF-16's zero byte.
 
     Bytes that are not UTF-8 are kept as surrogates so that only their rows are rejected.
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace")
+    if len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        return data.decode("utf-16-le", errors="replace")
+    if len(data) >= 2 and data[0] == 0 and data[1] != 0:
+        return data.decode("utf-16-be", errors="replace")
     text = data.decode("utf-8", errors="surrogateescape")
     return text[1:] if text.startswith("\ufeff") else text
 

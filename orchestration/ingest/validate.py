@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_extract_date": pa.date32(),
     "_file_sha256": pa.string(),
     "_client_id": pa.string(),
+    "_ingest_seq": pa.int64(),
 }
 _FORMAT_WORDS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%H": "HH", "%M": "MM", "%S": "SS"}
 
@@ -50,6 +52,8 @@ class Validated:
 
     accepted: pd.DataFrame
     rejected: pd.DataFrame  # line_number, raw_line, reason
+    # What an MSP should know about the file although no row was rejected for it.
+    notices: list[str] = dataclass_field(default_factory=list)
 
     @property
     def rows_in(self) -> int:
@@ -250,7 +254,8 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
                 "reason": [file_problem] * n,
             }
         )
-        return Validated(accepted=_empty_frame(extract, []), rejected=rejected)
+        notices = [] if n else [f"no rows: {file_problem}"]
+        return Validated(accepted=_empty_frame(extract, []), rejected=rejected, notices=notices)
 
     width = len(header)
     reasons = _Reasons(n)
@@ -260,8 +265,12 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
             reasons.items[i].append(parsed.errors[i])
         elif len(fields) != width:
             reasons.items[i].append(f"row has {len(fields)} fields; the header has {width}")
+        elif [f.strip() for f in fields] == header:
+            reasons.items[i].append("the header row is repeated here")
         if has_undecodable(parsed.raws[i]):
             reasons.items[i].append("row is not valid UTF-8")
+        if "\x00" in parsed.raws[i]:
+            reasons.items[i].append("row holds a NUL byte (\\x00)")
         # A structurally broken row carries only that reason; its fields are not read.
         rows.append([""] * width if reasons.items[i] else fields)
 
@@ -315,7 +324,57 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
             "reason": reasons.joined(bad_positions),
         }
     )
-    return Validated(accepted=accepted, rejected=rejected)
+    notices = _repeated_keys(extract, accepted) if n else ["no rows: the file has a header only"]
+    return Validated(accepted=accepted, rejected=rejected, notices=notices)
+
+
+def _repeated_keys(extract: Extract, accepted: pd.DataFrame) -> list[str]:
+    """Rows of one file that share their key (and version): the later line wins in the
+    warehouse, as between files; say so, since the PSA sent two answers for one row."""
+    columns = [extract.key, *([extract.version_column] if extract.version_column else [])]
+    if not len(accepted) or any(c not in accepted.columns for c in columns):
+        return []
+    keys = accepted[columns].astype(str).agg("\x1f".join, axis=1)
+    first_line = accepted["_source_line"].groupby(keys).transform("min")
+    later = accepted["_source_line"].ne(first_line)
+    versioned = f" and {extract.version_column}" if extract.version_column else ""
+    return [
+        f"line {line}: {extract.key} {_show(str(key))} repeats line {first}{versioned}; "
+        "the later line wins"
+        for line, key, first in zip(
+            accepted["_source_line"][later],
+            accepted[extract.key][later],
+            first_line[later],
+            strict=True,
+        )
+    ]
+
+
+def unknown_ids(
+    extract: Extract, accepted: pd.DataFrame, clients: set[str], engineers: set[str]
+) -> list[str]:
+    """Accepted rows naming a client or engineer the reference data does not hold.
+
+    They stay in the lake (DECISIONS.md, "Unknown clients and engineers"); the build's
+    relationship tests judge them. Said at ingest so that the MSP learns it from the line.
+    """
+    checks = [
+        ("client_id", clients, "clients.csv"),
+        ("engineer_id", engineers, "engineers.csv"),
+        ("assigned_engineer_id", engineers, "engineers.csv"),
+    ]
+    notices: list[str] = []
+    for column, known, seed in checks:
+        if not known or column not in accepted.columns or column not in extract.column_names:
+            continue
+        values = accepted[column]
+        unknown = values.notna() & ~values.isin(known)
+        notices += [
+            f"line {line}: {column} {_show(str(value))} is not in {seed}; kept for the build's "
+            "reference checks"
+            for line, value in zip(accepted["_source_line"][unknown], values[unknown], strict=True)
+        ]
+    return notices
 
 
 def _empty_frame(extract: Extract, extras: list[str]) -> pd.DataFrame:

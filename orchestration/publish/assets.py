@@ -7,7 +7,13 @@ from dagster import AssetExecutionContext
 
 from orchestration.audit_site import release_site_writer, write_latest_site
 from orchestration.config import Settings
-from orchestration.publish.publisher import is_current, publish, published_relations
+from orchestration.progress import announced
+from orchestration.publish.publisher import (
+    is_current,
+    publish,
+    published_relations,
+    recover,
+)
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.reports import report_writer
@@ -48,6 +54,8 @@ def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked:
 )
 def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.MaterializeResult:
     settings = xla.settings()
+    for repair in recover(settings):
+        say(context, f"Repaired after an interrupted run: {repair}")
     checks = results.for_run(settings, context.run_id)
     decision = decide(checks)
     if not decision.passed:
@@ -64,6 +72,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         )
         _latest_site(context, settings, blocked=False)
         return dg.MaterializeResult(metadata={"published": False, "run_id": current.run_id})
+    say(context, "Publishing: copying the marts and audit tables into a new release")
     manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
     publication = publish(
         settings,
@@ -71,11 +80,14 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         xla.as_of,
         checks,
         published_relations(manifest),
-        writers=[
-            release_site_writer(settings, context.run_id),
-            report_writer(settings),
-            release_docs_writer(settings, xla.as_of),
-        ],
+        writers=announced(
+            [
+                ("the auditors' site", release_site_writer(settings, context.run_id)),
+                ("the monthly service reviews", report_writer(settings)),
+                ("the data documentation", release_docs_writer(settings, xla.as_of)),
+            ],
+            lambda message: say(context, message),
+        ),
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")

@@ -26,8 +26,10 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, sql_literal
+from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic
 from orchestration.ingest import ledger
+from orchestration.publish.free_text import publish_free_text, withhold_free_text
 from orchestration.quality import results
 
 
@@ -91,6 +93,7 @@ def fingerprint(settings: Settings, as_of_override: str) -> str:
         "seeds": seeds,
         "code": code_version(),
         "as_of": as_of_override,
+        "free_text": publish_free_text(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -335,24 +338,23 @@ def publish(
         checks_warned=sum(1 for c in checks if c.severity == "warn" and not c.passed),
     )
     release_id = f"{now:%Y%m%dT%H%M%S}Z-{run_id[:8]}"
-    # Left-overs of a publication that crashed half-way were never visible: drop them.
-    for stale in releases_dir(settings).glob(".incoming-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in settings.data_dir.glob(f".{settings.published_dir.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+    recover(settings)
     incoming = releases_dir(settings) / f".incoming-{release_id}"
     incoming.mkdir(parents=True)
     _write_warehouse(settings, incoming / settings.published_db.name, relations, publication)
     (incoming / RELEASE_RECORD).write_text(
         json.dumps(asdict(publication), indent=2, sort_keys=True)
     )
+    maybe_crash("publish.assembling")
     for writer in writers:
         writer(incoming, publication)
     _fsync_tree(incoming)
     release = releases_dir(settings) / release_id
     os.replace(incoming, release)
     _fsync(release.parent)
+    maybe_crash("publish.before_switch")
     _point_published_at(settings, release)
+    maybe_crash("publish.before_record")
     record = publications_dir(settings) / f"{run_id}.json"
     write_atomic(record, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
     prune_releases(settings)
@@ -410,6 +412,8 @@ def _write_warehouse(
             )
             _comment(con, relation)
         con.execute("detach build")
+        if not publish_free_text():
+            withhold_free_text(con)
         audit_tables = {
             "audit_check_results": results.history(settings),
             "audit_publications": _publications_table([*publications(settings), publication]),
@@ -445,6 +449,49 @@ def _point_published_at(settings: Settings, release: Path) -> None:
         os.replace(link, releases_dir(settings) / f"{release.name}-earlier")
     os.replace(tmp, link)
     _fsync(link.parent)
+
+
+def recover(settings: Settings) -> list[str]:
+    """Finish or undo whatever a publication killed half-way left; say what was done.
+
+    Called by a run that holds the data folder's lock, before anything else. A
+    publication writes, in order: the release under `releases/.incoming-*`, the release
+    renamed into `releases/`, a temporary link renamed over `published`, the audit
+    record `audit/publications/<run>.json`. So:
+
+    - `.incoming-*` folders and temporary links were never visible: removed;
+    - a release that `published` points at without its audit record was published by a
+      run killed just after the switch: the record is written from the release's own
+      `publication.json` (the same bytes the run would have written);
+    - any other release with a `publication.json` and no audit record was never
+      published (killed before the switch): removed, as the next run publishes again.
+    """
+    done: list[str] = []
+    root = releases_dir(settings)
+    for stale in sorted(root.glob(".incoming-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+        done.append(f"removed {stale.name}, a release never completed")
+    for stale in sorted(settings.data_dir.glob(f".{settings.published_dir.name}.*.tmp")):
+        stale.unlink(missing_ok=True)
+        done.append(f"removed {stale.name}, a link never switched")
+    current = current_release(settings)
+    for release in sorted(root.iterdir()) if root.exists() else []:
+        record = release / RELEASE_RECORD
+        if release.name.startswith(".") or not release.is_dir() or not record.exists():
+            continue
+        publication = Publication(**json.loads(record.read_text()))
+        audit = publications_dir(settings) / f"{publication.run_id}.json"
+        if audit.exists():
+            continue
+        if current is not None and release.resolve() == current:
+            write_atomic(audit, json.dumps(asdict(publication), indent=2, sort_keys=True).encode())
+            done.append(f"recorded publication {publication.run_id} of {release.name}")
+        else:
+            shutil.rmtree(release, ignore_errors=True)
+            done.append(f"removed {release.name}, a release never published")
+    if done and root.exists():
+        prune_releases(settings)
+    return done
 
 
 def current_release(settings: Settings) -> Path | None:

@@ -16,6 +16,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.config import Settings, sql_literal
 from orchestration.contract import LANDING_EXTRACTS
+from orchestration.faults import maybe_crash
 from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.ingest.landing import QUARANTINE_DIR
@@ -309,7 +310,9 @@ def quality_gate(
     context: AssetExecutionContext, xla: XlaRun
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
+    say(context, "Quality gate: reconciling the layers and weighing every check of the run")
     own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run_id))]
+    maybe_crash("gate.mid_checks")
     results.record(settings, context.run_id, "gate", own)
     decision = decide(results.for_run(settings, context.run_id))
     for check in own:

@@ -18,8 +18,10 @@ from decimal import Decimal
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
+# "CSV Injection"), also after leading spaces or line breaks, and in the full-width forms
+# that some spreadsheets fold to them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -52,6 +54,8 @@ def as_text(value: object) -> str:
 def csv_cell(value: object) -> str:
     """A value for a CSV cell that a spreadsheet shows as text, never runs as a formula."""
     text = as_text(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
+    if isinstance(value, str) and (
+        text.startswith(_FORMULA_START) or text.lstrip(" \t\r\n").startswith(_FORMULA_START)
+    ):
         return "'" + text
     return text

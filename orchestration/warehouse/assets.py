@@ -17,10 +17,13 @@ import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.child_processes import bound_to_this_process
 from orchestration.config import Settings
+from orchestration.faults import maybe_crash
 from orchestration.quality import results
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.project import build_vars, dbt_executable, dbt_project
+from orchestration.warehouse import build_state
+from orchestration.warehouse.project import dbt_executable, dbt_project
 
 BUILT_TYPES = ("model", "seed", "snapshot")
 
@@ -167,11 +170,6 @@ def dbt_project_manifest() -> Mapping[str, Any]:
     return json.loads(Path(dbt_project().manifest_path).read_text())
 
 
-def dbt_vars(xla: XlaRun) -> str:
-    """The `--vars` of a build: the run's as_of when it was given."""
-    return build_vars(xla.as_of)
-
-
 @dbt_assets(
     manifest=dbt_project().manifest_path,
     project=dbt_project(),
@@ -181,13 +179,15 @@ def warehouse_models(
     context: AssetExecutionContext, dbt: DbtCliResource, xla: XlaRun
 ) -> Iterator[Any]:
     settings = xla.settings()
-    say(context, f"Building the warehouse with dbt into {settings.build_db}")
+    plan = build_state.plan(settings, xla.as_of, full_refresh=xla.full_refresh)
+    kind = "in full" if plan.full_refresh else "incrementally"
+    say(context, f"Building the warehouse {kind} with dbt into {settings.build_db} ({plan.reason})")
     target = settings.build_dir / "dbt_target"
     # dbt writes no run results when it fails before building anything (it could not
     # open the build file): the previous build's must never be read as this one's.
     (target / "run_results.json").unlink(missing_ok=True)
     invocation = dbt.cli(
-        ["build", "--vars", dbt_vars(xla)],
+        plan.args(xla.as_of),
         context=context,
         raise_on_error=False,
         target_path=target,
@@ -211,6 +211,7 @@ def warehouse_models(
                     else event.asset_key
                 )
                 say(context, f"  [{done}/{total}] built {key.path[-1]}")
+                maybe_crash("build.mid_build")
             yield event
     if not (target / "run_results.json").exists():
         raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
@@ -233,6 +234,7 @@ def warehouse_models(
         for r in run_results.get("results", [])
         if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
     ]
+    build_state.record_if_complete(settings, plan, build_state.models_all_built(run_results))
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())
@@ -244,7 +246,10 @@ def warehouse_models(
 
 def dbt_resource() -> DbtCliResource:
     """The dbt CLI resource, with dbt taken from beside this Python."""
-    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+    # Bound to the run: a run killed outright takes its dbt with it (child_processes.py).
+    return DbtCliResource(
+        project_dir=dbt_project(), dbt_executable=bound_to_this_process(dbt_executable())
+    )
 
 
 defs = dg.Definitions(assets=[warehouse_models], resources={"dbt": dbt_resource()})

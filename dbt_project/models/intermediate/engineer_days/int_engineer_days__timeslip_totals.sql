@@ -11,9 +11,10 @@ totals as (
     select
         engineer_id,
         work_date,
-        cast(sum(hours_worked) as double) as hours_worked,
+        {{ exact_sum('hours_worked') }} as hours_worked,
         -- Only time the client is invoiced for: `Do Not Bill` and `No Charge` bill nothing.
-        cast(sum(case when billable = 'Billable' then hours_billed else 0 end) as double) as hours_billed,
+        {{ exact_sum("case when billable = 'Billable' then hours_billed else 0 end") }}
+            as hours_billed,
         cast(count(distinct ticket_id) as bigint) as tickets_touched,
         cast(count(*) as bigint) as timeslip_count
 

@@ -10,8 +10,8 @@ totals as (
 
     select
         ticket_id,
-        cast(sum(hours_worked) as double) as effort_hours,
-        cast(sum(hours_billed) as double) as hours_billed,
+        {{ exact_sum('hours_worked') }} as effort_hours,
+        {{ exact_sum('hours_billed') }} as hours_billed,
         cast(count(*) as bigint) as timeslip_count
 
     from timeslips

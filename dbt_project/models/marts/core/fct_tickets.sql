@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_scope',
+        incremental_scope='ticket_scope',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 tickets as (
 
     select * from {{ ref('int_tickets__unioned') }}
+    where {{ incremental_scope_predicate('ticket_scope') }}
 
 ),
 

@@ -20,9 +20,9 @@ final as (
         client_id,
         month,
         cast(count(*) as bigint) as timeslip_count,
-        cast(sum(hours_worked) as double) as hours_worked,
-        cast(sum(hours_billed) as double) as hours_billed,
-        cast(sum(case when billable = 'Billable' then hours_billed else 0 end) as double)
+        {{ exact_sum('hours_worked') }} as hours_worked,
+        {{ exact_sum('hours_billed') }} as hours_billed,
+        {{ exact_sum("case when billable = 'Billable' then hours_billed else 0 end") }}
             as billable_hours_billed
 
     from timeslips

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_scope',
+        incremental_scope='sla_segment_scope',
+        on_schema_change='fail',
+    )
+}}
+
 {#-
     Why a clock reads what it reads: the time from a clock's start to its reading (its
     stop, or `as_of`) cut into segments of one state. `running` minutes make up
@@ -12,6 +21,7 @@ with
 intervals as (
 
     select * from {{ ref('int_sla__clock_intervals') }}
+    where {{ incremental_scope_predicate('sla_segment_scope') }}
 
 ),
 

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_scope',
+        incremental_scope='sla_ticket_scope',
+        on_schema_change='fail',
+    )
+}}
+
 {#-
     One row per ticket and SLA metric (CONTRACT §4, §5). Elapsed and paused minutes are
     sums over the clock's stretches; `due_at` is the instant the elapsed time reaches the
@@ -11,12 +20,14 @@ with
 clocks as (
 
     select * from {{ ref('int_sla__clocks') }}
+    where {{ incremental_scope_predicate('sla_ticket_scope') }}
 
 ),
 
 intervals as (
 
     select * from {{ ref('int_sla__clock_intervals') }}
+    where {{ incremental_scope_predicate('sla_ticket_scope') }}
 
 ),
 

@@ -24,6 +24,7 @@ renamed as (
         cast(nullif(follow_up_outcome, '') as varchar) as follow_up_outcome,
         cast(_source_file as varchar) as source_file,
         cast(_source_line as bigint) as source_line,
+        cast(_file_sha256 as varchar) as file_sha256,
         cast(_extract_date as date) as extract_date
 
     from source

@@ -42,6 +42,7 @@ renamed as (
         cast(reassignment_count as bigint) as source_reassignment_count,
         cast(_source_file as varchar) as source_file,
         cast(_source_line as bigint) as source_line,
+        cast(_file_sha256 as varchar) as file_sha256,
         cast(_extract_date as date) as extract_date
 
     from source

@@ -1,0 +1,62 @@
+"""Free text in the BI file: survey comments, timeslip notes and ticket subjects.
+
+They are written by people about people (a customer's complaint, what an engineer did at
+someone's desk) and so are personal data, read by everyone who opens the BI file. No
+published figure needs them, so unless `XLA_PUBLISH_FREE_TEXT=true` the columns stay
+in the file (BI reports and the contract keep their shape) but hold NULL, and a timeslip
+flag's evidence no longer quotes the notes. The monthly reviews and the auditors' site
+read the build, not the BI file, and keep the text. See DECISIONS.md, "Free text in
+the BI file".
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from orchestration.config import ConfigError
+
+SETTING = "XLA_PUBLISH_FREE_TEXT"
+
+# (table, column, rows it applies to): the columns set to NULL.
+WITHHELD: tuple[tuple[str, str, str], ...] = (
+    ("fct_tickets", "subject", "true"),
+    ("fct_survey_responses", "comment", "true"),
+    ("fct_survey_responses", "follow_up_outcome", "true"),
+    # A rejected row of these extracts holds a subject, note or comment in its raw text.
+    ("quarantine_rows", "raw_line", "extract in ('tickets', 'timeslips', 'surveys')"),
+)
+# The vague_note rule quotes the notes it found wanting: `... notes "..." (12 characters)`.
+_QUOTED_NOTES = r'notes ".*" \((\d+ characters)\)'
+
+
+def publish_free_text() -> bool:
+    """Whether the BI file carries free text, from `XLA_PUBLISH_FREE_TEXT` (default false)."""
+    value = os.environ.get(SETTING, "false").strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no", ""):
+        return False
+    raise ConfigError(f"{SETTING} must be true or false, not {value!r}")
+
+
+def withhold_free_text(con: duckdb.DuckDBPyConnection) -> None:
+    """Set the free-text columns of the tables being published to NULL (in place)."""
+    present = {
+        (table, column)
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'main'"
+        ).fetchall()
+    }
+    for table, column, rows in WITHHELD:
+        if (table, column) in present:
+            con.execute(f'update main."{table}" set "{column}" = null where {rows}')
+    if ("fct_timeslip_flags", "evidence") in present:
+        con.execute(
+            "update main.fct_timeslip_flags "
+            "set evidence = regexp_replace(evidence, ?, 'notes withheld (\\1)') "
+            "where rule_id = 'vague_note'",
+            [_QUOTED_NOTES],
+        )

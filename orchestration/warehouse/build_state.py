@@ -1,0 +1,171 @@
+"""What the build file was last built from, and so how the next build may proceed.
+
+Beside the build file, `build_state.json` records the highest `_ingest_seq` of the lake
+rows the last complete build saw, and a fingerprint of everything else the marts depend
+on: the reference seeds, the dbt project's code and the build's vars. A build with the
+same fingerprint recomputes only what lake rows with a higher seq touch; any other build
+(no state, a changed fingerprint, a full refresh asked for) rebuilds every table. The
+state advances only after a build whose models and seeds all built, so a failed or
+killed build is redone by the next run.
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.config import DBT_PROJECT_DIR, Settings
+from orchestration.contract import LANDING_EXTRACTS
+from orchestration.files import write_atomic
+
+STATE_FILE = "build_state.json"
+# The parts of the dbt project that decide what a build computes.
+_PROJECT_CODE = ("dbt_project.yml", "macros", "models", "tests")
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """The last complete build: the lake's seq it saw and the fingerprint it had."""
+
+    ingest_seq: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """How to run the next build."""
+
+    full_refresh: bool
+    since_ingest_seq: int
+    # The state to record once this build completed.
+    next_state: BuildState
+    reason: str
+
+    def vars(self, as_of: str) -> dict[str, object]:
+        """The build's `--vars`: `as_of` when given, and the seq the build starts from."""
+        return {
+            **({"as_of": as_of} if as_of else {}),
+            "since_ingest_seq": 0 if self.full_refresh else self.since_ingest_seq,
+        }
+
+    def args(self, as_of: str) -> list[str]:
+        """The arguments of `dbt build` for this plan."""
+        return [
+            "build",
+            "--vars",
+            json.dumps(self.vars(as_of)),
+            *(["--full-refresh"] if self.full_refresh else []),
+        ]
+
+
+def state_path(settings: Settings) -> Path:
+    return settings.build_dir / STATE_FILE
+
+
+def load(settings: Settings) -> BuildState | None:
+    """The recorded state, or None when there is none (or it cannot be read)."""
+    path = state_path(settings)
+    try:
+        return BuildState(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save(settings: Settings, state: BuildState) -> None:
+    write_atomic(state_path(settings), json.dumps(asdict(state), indent=2).encode())
+
+
+def forget(settings: Settings) -> None:
+    """Drop the state, so the next build is a full one."""
+    state_path(settings).unlink(missing_ok=True)
+
+
+def lake_ingest_seq(settings: Settings) -> int:
+    """The highest `_ingest_seq` of any lake row (0 for rows from before seqs)."""
+    highest = 0
+    con = duckdb.connect()
+    try:
+        for extract in LANDING_EXTRACTS.values():
+            folder = settings.lake_dir / extract.name
+            if not any(folder.glob("*.parquet")):
+                continue
+            pattern = str(folder / "*.parquet").replace("'", "''")
+            columns = {
+                row[0]
+                for row in con.execute(
+                    f"describe select * from read_parquet('{pattern}', union_by_name = true)"
+                ).fetchall()
+            }
+            if "_ingest_seq" not in columns:
+                continue
+            value = con.execute(
+                f"select max(_ingest_seq) from read_parquet('{pattern}', union_by_name = true)"
+            ).fetchone()
+            highest = max(highest, int(value[0] or 0) if value else 0)
+    finally:
+        con.close()
+    return highest
+
+
+def fingerprint(settings: Settings, as_of: str) -> str:
+    """A digest of everything besides the lake that the marts depend on.
+
+    The seeds' and the project code's bytes, and the vars other than the seq: an
+    explicit `as_of` that differs from the last build's moves every open ticket's clock.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"as_of": as_of}).encode())
+    files = sorted(settings.seeds_dir.glob("*.csv"))
+    for part in _PROJECT_CODE:
+        path = DBT_PROJECT_DIR / part
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for path in files:
+        digest.update(f"{path.name}\0{len(path.read_bytes())}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPlan:
+    """Whether the next build may be incremental, and from which seq."""
+    previous = load(settings)
+    current = BuildState(lake_ingest_seq(settings), fingerprint(settings, as_of))
+    if full_refresh:
+        reason = "a full refresh was asked for"
+    elif not settings.build_db.exists() or previous is None:
+        reason = "no complete earlier build"
+    elif previous.fingerprint != current.fingerprint:
+        reason = "the seeds, the dbt project or the build's settings changed"
+    elif previous.ingest_seq > current.ingest_seq:
+        reason = "the lake holds fewer files than the last build saw"
+    else:
+        return BuildPlan(
+            full_refresh=False,
+            since_ingest_seq=previous.ingest_seq,
+            next_state=current,
+            reason=f"incremental: lake files after seq {previous.ingest_seq}",
+        )
+    return BuildPlan(full_refresh=True, since_ingest_seq=0, next_state=current, reason=reason)
+
+
+def models_all_built(run_results: Mapping[str, Any]) -> bool:
+    """Whether a `dbt build` built every model, seed and snapshot it ran."""
+    built = [
+        r
+        for r in run_results.get("results", [])
+        if r["unique_id"].split(".")[0] in ("model", "seed", "snapshot")
+    ]
+    return bool(built) and all(r.get("status") == "success" for r in built)
+
+
+def record_if_complete(settings: Settings, build: BuildPlan, complete: bool) -> None:
+    """Advance the state after a complete build only.
+
+    After any other the recorded state stays: the next build starts from the same seq
+    and recomputes the same keys again, whatever part of this one committed.
+    """
+    if complete:
+        save(settings, build.next_state)

@@ -1,0 +1,105 @@
+"""Whole rebuilds from the same landing files and seeds, and a digest of what they published.
+
+`rebuild` runs `xla run` on a fresh data folder holding every landing file of the shared
+generated MSP (`crashes.dataset`); with `intruder=True` a second `xla run` is started on
+the same folder while the first is running, and what it said is kept.
+`table_digests` hashes every published table's rows in a fixed order, leaving out only
+the run metadata columns of `RUN_METADATA` (DECISIONS.md, "Determinism: what may differ
+between two builds").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from tests.reliability.crashes import Workspace, dataset
+
+# Columns that say which run wrote a row and when, by table: the only values allowed to
+# differ between two builds of the same inputs.
+RUN_METADATA: dict[str, tuple[str, ...]] = {
+    "audit_check_results": ("run_id", "checked_at"),
+    "audit_ingested_files": ("run_id", "ingested_at"),
+    "audit_publications": ("run_id", "published_at"),
+    "quarantine_rows": ("run_id", "ingested_at"),
+}
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    workspace: Workspace
+    exit_code: int
+    output: str
+    intruder_exit_code: int | None = None
+    intruder_output: str = ""
+    intruder_seconds: float = 0.0
+
+
+def rebuild(root: Path, name: str, *, intruder: bool = False) -> Rebuild:
+    """Every landing file of the shared MSP, built and published in `root/name`."""
+    data = dataset(root)
+    folder = root / name
+    shutil.rmtree(folder, ignore_errors=True)
+    workspace = Workspace(folder / "data", data.seeds)
+    workspace.land(data.files())
+    log = folder / "run.log"
+    process = workspace.start(log)
+    second = None
+    took = 0.0
+    if intruder:
+        # The first run holds the lock from its first line on.
+        deadline = time.monotonic() + 300
+        while process.poll() is None and time.monotonic() < deadline:
+            if "Ingesting landing files" in log.read_text(errors="replace"):
+                break
+            time.sleep(0.2)
+        started = time.monotonic()
+        second = workspace.run()
+        took = time.monotonic() - started
+    process.wait(timeout=600)
+    return Rebuild(
+        workspace=workspace,
+        exit_code=process.returncode,
+        output=log.read_text(errors="replace"),
+        intruder_exit_code=second.returncode if second else None,
+        intruder_output=(second.stdout + second.stderr) if second else "",
+        intruder_seconds=took,
+    )
+
+
+def table_digests(database: Path) -> dict[str, str]:
+    """Per published table, a SHA-256 of its rows in a fixed order (every column but the
+    run metadata, sorted by all of them), with its row count."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() order by 1, 2"
+        ).fetchall()
+        digests = {}
+        for schema, table in tables:
+            name = table if schema == "main" else f"{schema}.{table}"
+            skip = set(RUN_METADATA.get(name, ()))
+            columns = [
+                column
+                for (column,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? "
+                    "and table_name = ? order by column_index",
+                    [schema, table],
+                ).fetchall()
+                if column not in skip
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            rows = con.execute(f'select {select} from "{schema}"."{table}" order by all').fetchall()
+            digest = hashlib.sha256()
+            for row in rows:
+                digest.update(repr(row).encode())
+                digest.update(b"\n")
+            digests[name] = f"{len(rows)} rows {digest.hexdigest()[:16]}"
+        return digests
+    finally:
+        con.close()
