@@ -1,4 +1,4 @@
-"""The `xla` command: demo, run, backfill, generate and servicenow-agreement.
+"""The `xla` command: demo, run, backfill, generate, servicenow-agreement and bench.
 
 Exit codes of `xla run`: 0 published (or already up to date); 3 the quality gate
 blocked publication (nothing published was changed); 2 bad usage or configuration;
@@ -330,6 +330,9 @@ def _parser() -> argparse.ArgumentParser:
         help="print how far the published reopen and reassignment counts of ServiceNow "
         "incidents agree with ServiceNow's own counters",
     )
+    from orchestration import bench
+
+    bench.add_arguments(sub.add_parser("bench", help="measure the warehouse, write BENCHMARKS.md"))
     return parser
 
 
@@ -350,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
             return command_demo(args.scale, args.months, args.seed)
         if args.command == "servicenow-agreement":
             return command_servicenow_agreement()
+        if args.command == "bench":
+            from orchestration import bench
+
+            return bench.command(args, log.info)
         if args.scale <= 0 or args.months <= 0:
             raise ConfigError("--scale and --months must be positive")
         return command_generate(args)

@@ -20,6 +20,7 @@ from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.quality.results import CheckResult
 
 SAMPLE_SIZE = 5
+INDEX_COLUMNS = ("_source_file", "_source_line")
 DOCS_SITE = "xla"
 
 
@@ -52,6 +53,21 @@ def _expectations(extract: Extract) -> list[Any]:
             )
         )
     return found
+
+
+def suite_columns(extract: Extract) -> list[str]:
+    """The columns the extract's suite reads, with the two that name a failing row."""
+    checked = {
+        column.name
+        for column in extract.columns
+        if column.required
+        or column.type == "enum"
+        or column.minimum is not None
+        or column.maximum is not None
+    }
+    checked.update(name for pair in extract.ordered for name in pair)
+    names = [column.name for column in extract.columns if column.name in checked]
+    return [*names, *INDEX_COLUMNS]
 
 
 def _describe(config: Any) -> str:
@@ -123,7 +139,7 @@ class SuiteRunner:
             self._suite(extract),
             result_format={
                 "result_format": "SUMMARY",
-                "unexpected_index_column_names": ["_source_file", "_source_line"],
+                "unexpected_index_column_names": list(INDEX_COLUMNS),
                 "partial_unexpected_count": SAMPLE_SIZE,
             },
         )

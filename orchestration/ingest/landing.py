@@ -24,6 +24,7 @@ from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
+from orchestration.ingest.expectations import suite_columns
 from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
 from orchestration.ingest.validate import arrow_schema, to_arrow, unknown_ids, validate
 
@@ -249,7 +250,9 @@ def _ingest_file(
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
-        report.accepted[extract.name].append(result.accepted.assign(_source_file=landing.name))
+        # Only what the run's Great Expectations suite reads is held until it runs.
+        checked = result.accepted.assign(_source_file=landing.name)[suite_columns(extract)]
+        report.accepted[extract.name].append(checked)
     if len(result.rejected):
         quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
         rejected = result.rejected

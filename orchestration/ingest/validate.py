@@ -9,6 +9,7 @@ time zone by the warehouse), dates as dates, numbers as floats.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -80,23 +81,45 @@ def _format_in_words(strptime_format: str) -> str:
 
 
 class _Reasons:
-    """Collects the reasons against each row, vectorised by mask."""
+    """Collects the reasons against each row, vectorised by mask.
 
-    def __init__(self, n: int) -> None:
+    A message is a fixed text, or a function of the row's value that is called only for
+    the rows the mask selects. Rows in `skip` (already broken structurally) get no more.
+    """
+
+    def __init__(self, n: int, skip: np.ndarray | None = None) -> None:
         self.items: list[list[str]] = [[] for _ in range(n)]
+        self.skip = skip
 
-    def add(self, mask: np.ndarray | pd.Series, message: str | pd.Series) -> None:
+    def add(
+        self,
+        mask: np.ndarray | pd.Series,
+        message: str | Callable[[str], str] | pd.Series,
+        values: list[str] | None = None,
+    ) -> None:
         mask = np.asarray(mask, dtype=bool)
+        if self.skip is not None:
+            mask = mask & ~self.skip
         if not mask.any():
             return
         positions = np.flatnonzero(mask)
         if isinstance(message, str):
             for i in positions:
                 self.items[i].append(message)
+            return
+        if callable(message):
+            assert values is not None
+            messages = [message(values[i]) for i in positions]
         else:
             messages = list(message.to_numpy()[positions])
-            for i, text in zip(positions, messages, strict=True):
-                self.items[i].append(text)
+        for i, text in zip(positions, messages, strict=True):
+            self.items[i].append(text)
+
+    def skipping(self, rows: np.ndarray) -> _Reasons:
+        """A view that adds to the same reasons, but never to `rows`."""
+        view = _Reasons(0, skip=rows)
+        view.items = self.items
+        return view
 
     def bad(self) -> np.ndarray:
         return np.array([bool(r) for r in self.items], dtype=bool)
@@ -105,73 +128,101 @@ class _Reasons:
         return ["; ".join(self.items[i]) for i in positions]
 
 
+def _matches(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
+    return np.fromiter((pattern.match(t) is not None for t in texts), dtype=bool, count=len(texts))
+
+
+def _objects(items: list[object]) -> pd.Series:
+    return pd.Series(items, dtype=object)
+
+
 def _check_column(column: Column, values: pd.Series, reasons: _Reasons) -> pd.Series:
-    """Check one column's text values; return them typed (invalid ones as null)."""
-    text = values.str.strip()
-    empty = text.eq("")
-    present = ~empty
+    """Check one column's text values; return them typed (invalid ones as null).
+
+    The per-value work is plain Python over lists: a file holds a few hundred rows, for
+    which pandas' per-call cost would outweigh the work itself.
+    """
+    raw: list[str] = values.tolist()
+    text = [v.strip() for v in raw]
+    present = np.fromiter((t != "" for t in text), dtype=bool, count=len(text))
     if column.required:
-        reasons.add(empty, f"missing required value in {column.name}")
+        reasons.add(~present, f"missing required value in {column.name}")
     name = column.name
     if column.type == "enum":
         allowed = ", ".join(column.allowed)
-        bad = present & ~text.isin(column.allowed)
-        reasons.add(bad, text.map(lambda v: f"{name} {_show(v)} is not one of {allowed}"))
-        return text.where(present, None)
+        allowed_values = set(column.allowed)
+        known = np.fromiter((t in allowed_values for t in text), dtype=bool, count=len(text))
+        bad = present & ~known
+        reasons.add(bad, lambda v: f"{name} {_show(v)} is not one of {allowed}", text)
+        return _objects([t or None for t in text])
     if column.type == "timestamp":
-        shaped = text.str.match(_TIMESTAMP)
-        no_offset = present & ~shaped & text.str.match(_TIMESTAMP_NO_OFFSET)
-        reasons.add(no_offset, text.map(lambda v: f"{name} {_show(v)} has no UTC offset"))
+        shaped = _matches(_TIMESTAMP, text)
+        no_offset = present & ~shaped & _matches(_TIMESTAMP_NO_OFFSET, text)
+        reasons.add(no_offset, lambda v: f"{name} {_show(v)} has no UTC offset", text)
         parsed = pd.to_datetime(
-            text.where(shaped, None), format="ISO8601", utc=True, errors="coerce"
+            _objects([t if ok else None for t, ok in zip(text, shaped, strict=True)]),
+            format="ISO8601",
+            utc=True,
+            errors="coerce",
         )
-        unparseable = present & ~no_offset & parsed.isna()
-        reasons.add(
-            unparseable, text.map(lambda v: f"{name} {_show(v)} is not an ISO 8601 timestamp")
-        )
+        unparseable = present & ~no_offset & parsed.isna().to_numpy()
+        reasons.add(unparseable, lambda v: f"{name} {_show(v)} is not an ISO 8601 timestamp", text)
         return parsed.dt.floor("us")
     if column.type == "local_timestamp":
-        parsed = pd.to_datetime(text.where(present, None), format=column.format, errors="coerce")
+        parsed = pd.to_datetime(
+            _objects([t or None for t in text]), format=column.format, errors="coerce"
+        )
         shown = _format_in_words(column.format)
         reasons.add(
-            present & parsed.isna(),
-            text.map(lambda v: f"{name} {_show(v)} is not a local time {shown}"),
+            present & parsed.isna().to_numpy(),
+            lambda v: f"{name} {_show(v)} is not a local time {shown}",
+            text,
         )
         return parsed.dt.floor("us")
     if column.type == "date":
-        shaped = text.str.match(_DATE)
-        parsed = pd.to_datetime(text.where(shaped, None), format="%Y-%m-%d", errors="coerce")
+        shaped = _matches(_DATE, text)
+        parsed = pd.to_datetime(
+            _objects([t if ok else None for t, ok in zip(text, shaped, strict=True)]),
+            format="%Y-%m-%d",
+            errors="coerce",
+        )
         reasons.add(
-            present & parsed.isna(),
-            text.map(lambda v: f"{name} {_show(v)} is not a YYYY-MM-DD date"),
+            present & parsed.isna().to_numpy(),
+            lambda v: f"{name} {_show(v)} is not a YYYY-MM-DD date",
+            text,
         )
         return parsed.dt.date
     if column.type in ("number", "integer"):
-        number = pd.to_numeric(text.where(present, None), errors="coerce").astype("float64")
+        number = pd.to_numeric(_objects([t or None for t in text]), errors="coerce").astype(
+            "float64"
+        )
         finite = np.isfinite(number.to_numpy(dtype=float, na_value=np.nan))
         number = number.where(finite)
-        reasons.add(present & ~finite, text.map(lambda v: f"{name} {_show(v)} is not a number"))
+        numbers = number.to_numpy(dtype=float, na_value=np.nan)
+        reasons.add(present & ~finite, lambda v: f"{name} {_show(v)} is not a number", text)
         if column.type == "integer":
-            fractional = present & finite & (number.fillna(0) % 1 != 0)
-            reasons.add(fractional, text.map(lambda v: f"{name} {_show(v)} is not a whole number"))
+            fractional = present & finite & (np.nan_to_num(numbers) % 1 != 0)
+            reasons.add(fractional, lambda v: f"{name} {_show(v)} is not a whole number", text)
         lo, hi = column.minimum, column.maximum
         if lo is not None or hi is not None:
-            out = (
-                present
-                & finite
-                & (
-                    (number < (lo if lo is not None else -np.inf))
-                    | (number > (hi if hi is not None else np.inf))
+            with np.errstate(invalid="ignore"):
+                out = (
+                    present
+                    & finite
+                    & (
+                        (numbers < (lo if lo is not None else -np.inf))
+                        | (numbers > (hi if hi is not None else np.inf))
+                    )
                 )
-            )
-            reasons.add(out, text.map(lambda v: f"{name} {_show(v)} is outside {lo:g}..{hi:g}"))
+            reasons.add(out, lambda v: f"{name} {_show(v)} is outside {lo:g}..{hi:g}", text)
         if column.type == "number":
             return number
         # Rows with values out of range are rejected above; nulling them keeps the cast safe.
         return number.where(number.abs() < 2**53).round().astype("Int64")
     if not _is_id(name):
-        return values.where(present, None)  # free text is kept as written
-    return text.where(present, None)
+        # Free text is kept as written.
+        return _objects([v if ok else None for v, ok in zip(raw, present, strict=True)])
+    return _objects([t or None for t in text])
 
 
 def _is_id(name: str) -> bool:
@@ -229,15 +280,12 @@ def validate(extract: Extract, parsed: ParsedFile) -> Validated:
         # The export's own word for "empty" (ServiceNow's `?`) is read as an empty field.
         frame = frame.mask(frame.apply(lambda c: c.str.strip().isin(extract.null_markers)), "")
     structural = reasons.bad()
+    # Rows already broken structurally carry only that reason.
+    column_reasons = reasons.skipping(structural)
     typed: dict[str, pd.Series] = {}
     for column in extract.columns:
         if column.name in frame.columns:
-            values = frame[column.name]
-            column_reasons = _Reasons(n)
-            typed[column.name] = _check_column(column, values, column_reasons)
-            # Rows already broken structurally carry only that reason.
-            for i in np.flatnonzero(~structural):
-                reasons.items[i].extend(column_reasons.items[i])
+            typed[column.name] = _check_column(column, frame[column.name], column_reasons)
         else:
             typed[column.name] = pd.Series([None] * n, dtype=object)
     for earlier, later in extract.ordered:
@@ -350,7 +398,6 @@ def to_arrow(extract: Extract, accepted: pd.DataFrame, lineage: dict[str, object
         elif field.name in lineage:
             arrays.append(pa.array([lineage[field.name]] * n, type=field.type))
         else:
-            series = accepted[field.name]
-            values = [None if pd.isna(v) else v for v in series.to_numpy(dtype=object)] if n else []
-            arrays.append(pa.array(values, type=field.type))
+            # from_pandas: NaN, NaT and pd.NA are nulls, as in the contract's typed columns.
+            arrays.append(pa.array(accepted[field.name], type=field.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,0 +1,74 @@
+"""`xla bench`: the report it writes and how it reads a run's steps (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from orchestration.bench import steps
+from orchestration.bench.runner import add_months
+from orchestration.cli import main
+
+
+def test_bench_writes_every_row_and_the_machine(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    args = ["bench", "--scales", "0.02", "--months", "1", "--out", str(tmp_path / "bench")]
+    assert main([*args, "--report", str(report), "--only", "floor"]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert "## Machine" in text
+    for label in ("CPU", "Cores", "RAM", "Disk", "OS", "Python", "duckdb", "dbt-core", "dagster"):
+        assert f"| {label} |" in text
+    for row in (
+        "SF0.02 floor: DuckDB loads the 1 month of CSV extracts",
+        "SF0.02 full `xla run`, 1 month",
+        "SF0.02 peak RSS of the full run",
+        "SF0.02 incremental run of one more day",
+        "SF1 one-month demo (`xla demo`)",
+    ):
+        assert f"| {row} |" in text
+    floor_row = next(line for line in text.splitlines() if line.startswith("| SF0.02 floor"))
+    assert floor_row.split("|")[2].strip().endswith(" rows)")
+    assert text.count("not measured") == 4  # the full, its RSS, the incremental, the demo
+    # The extracts are cached: a second run with --skip-generate reuses them.
+    assert main([*args, "--report", str(report), "--only", "floor", "--skip-generate"]) == 0
+
+
+def test_bench_refuses_unknown_measurements(tmp_path: Path) -> None:
+    assert main(["bench", "--only", "floor,warp", "--out", str(tmp_path)]) == 2
+
+
+def test_steps_from_progress_lines() -> None:
+    lines = [
+        (0.4, "10:00:00 Running XLA Warehouse on /data (seeds: /seeds)"),
+        (8.0, "10:00:08 Ingesting landing files from /data/landing"),
+        (9.0, "10:00:09 [1/2] tickets_20260101.csv: 5 rows, 5 loaded, 0 quarantined"),
+        (30.0, "10:00:30 [2/2] surveys_20260101.csv: 5 rows, 5 loaded, 0 quarantined"),
+        (40.0, "10:00:40 Great Expectations Data Docs: /data/audit/index.html"),
+        (41.0, "10:00:41 Ingest: 2 new files, 10 rows in, 10 loaded, 0 quarantined"),
+        (47.0, "10:00:47 Building the warehouse with dbt into /data/build/warehouse.duckdb"),
+        (110.0, "10:01:50 dbt: 300 tests, 0 not passing"),
+        (111.5, "10:01:51 quality gate passed: 320 checks, 2 warnings"),
+        (119.0, "10:01:59 Published /data/published/warehouse.duckdb (as_of 2026-01-31)"),
+        (119.5, "a line without a time is not progress"),
+    ]
+    assert steps.from_progress(lines) == {"ingest": 39.0, "dbt": 63.0, "gate": 1.5, "publish": 7.5}
+    phases = steps.ingest_phases(lines)
+    assert phases["read, validate and write every file"] == 22.0
+    assert phases["Great Expectations suites and Data Docs"] == 10.0
+
+
+def test_steps_file_wins_over_progress_lines(tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    document = {"run_id": "r1", "steps": {"ingest": 1.5, "dbt": 2.0}, "total": 4.0}
+    (tmp_path / "build" / "last_run_steps.json").write_text(json.dumps(document))
+    assert steps.read_steps(tmp_path, []) == (
+        {"ingest": 1.5, "dbt": 2.0},
+        "build/last_run_steps.json",
+    )
+    assert steps.read_steps(tmp_path / "elsewhere", []) == ({}, "progress lines")
+
+
+def test_the_held_back_month_follows_the_measured_ones() -> None:
+    assert add_months(date(2026, 1, 1), 12) == date(2027, 1, 1)
+    assert add_months(date(2026, 3, 1), 1) == date(2026, 4, 1)
