@@ -334,9 +334,11 @@ def _repeated_keys(extract: Extract, accepted: pd.DataFrame) -> list[str]:
     columns = [extract.key, *([extract.version_column] if extract.version_column else [])]
     if not len(accepted) or any(c not in accepted.columns for c in columns):
         return []
-    keys = accepted[columns].astype(str).agg("\x1f".join, axis=1)
-    first_line = accepted["_source_line"].groupby(keys).transform("min")
-    later = accepted["_source_line"].ne(first_line)
+    keyed = accepted[columns].astype(str)
+    later = keyed.duplicated(keep="first")
+    if not later.any():
+        return []
+    first_line = accepted["_source_line"].groupby([keyed[c] for c in columns]).transform("min")
     versioned = f" and {extract.version_column}" if extract.version_column else ""
     return [
         f"line {line}: {extract.key} {_show(str(key))} repeats line {first}{versioned}; "
