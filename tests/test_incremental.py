@@ -192,20 +192,18 @@ def _settings(folder: DataFolder) -> Settings:
     return Settings(data_dir=folder.data_dir, seeds_dir=folder.seeds_dir)
 
 
-def _build(folder: DataFolder, full_refresh: bool = False, data_tests: bool = False) -> Built:
+def _build(folder: DataFolder, full_refresh: bool = False) -> Built:
     """Build the way the warehouse asset does: plan, `dbt build`, record the state."""
     settings = _settings(folder)
     plan = build_state.plan(settings, "", full_refresh=full_refresh)
     (folder.target_dir / "run_results.json").unlink(missing_ok=True)
     # The data tests have a suite of their own; leaving them out keeps the builds short.
     # The unit tests run as the plan says.
-    completed = run_dbt(folder, *plan.args("", exclude=() if data_tests else ("test",)))
+    completed = run_dbt(folder, *plan.args("", exclude=("test",)))
     results_file = folder.target_dir / "run_results.json"
     run_results = json.loads(results_file.read_text()) if results_file.exists() else {}
-    manifest = json.loads((folder.target_dir / "manifest.json").read_text())
     complete = build_state.models_all_built(run_results)
-    passed = build_state.data_tests_passed(run_results, manifest)
-    build_state.record_if_complete(settings, plan, complete, passed)
+    build_state.record_if_complete(settings, plan, complete)
     return Built(plan, complete, completed.stdout[-3000:], run_results)
 
 
@@ -379,66 +377,3 @@ def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) 
         assert build_state.plan(settings, "", full_refresh=True).unit_tests
     finally:
         build_state.save(settings, state)
-
-
-def _test_results(built: Built, model: str) -> dict[str, dict[str, Any]]:
-    return {
-        r["unique_id"]: r
-        for r in built.run_results.get("results", [])
-        if r["unique_id"].startswith("test.") and model in r["unique_id"]
-    }
-
-
-def test_lake_data_tests_read_only_new_files_after_a_build_whose_tests_passed(
-    folders: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """A daily build tests the PSA staging rows of its new files, and still catches them."""
-    root = tmp_path_factory.mktemp("scoped_tests")
-    source = folders["incremental"]
-    folder = make_data_folder(root / "scoped", seeds=INCREMENTAL_SEEDS, lake={})
-    shutil.rmtree(folder.data_dir / "lake")
-    shutil.copytree(source.data_dir / "lake", folder.data_dir / "lake")
-    settings = _settings(folder)
-
-    # No build whose data tests all ran: every row is tested.
-    whole = _build(folder, data_tests=True)
-    assert whole.complete, whole.output
-    assert whole.plan.tests_since_ingest_seq == -1
-    state = build_state.load(settings)
-    assert state is not None and state.data_tests_passed
-    seq = state.ingest_seq
-
-    # A late timeslip with a billable value no test accepts.
-    bad = _slip("S6", "E1", "T1", "2024-03-06", 1.0)
-    bad["billable"] = "Bogus"
-    _land(folder, {"timeslips": {"timeslips_20240417.csv": [bad]}}, first_seq=seq + 1)
-    scoped = _build(folder, data_tests=True)
-    assert scoped.plan.tests_since_ingest_seq == seq
-    timeslip_tests = _test_results(scoped, "stg_psa__timeslips")
-    billable = [r for uid, r in timeslip_tests.items() if "accepted_values" in uid]
-    assert [r["status"] for r in billable] == ["fail"], scoped.output
-    assert f"ingest_seq > {seq}" in billable[0]["compiled_code"]
-    # A warn test reports its whole count: never scoped.
-    engineers = [r for uid, r in timeslip_tests.items() if "relationships" in uid]
-    assert engineers and all("ingest_seq >" not in r["compiled_code"] for r in engineers)
-    # The failing test skips the models downstream: the state stays, the next build
-    # tests the same rows again.
-    assert not scoped.complete
-    assert build_state.load(settings) == state
-
-    # The same timeslip re-delivered, corrected: the later file's version wins and passes.
-    good = _slip("S6", "E1", "T1", "2024-03-06", 1.0)
-    _land(folder, {"timeslips": {"timeslips_20240418.csv": [good]}}, first_seq=seq + 2)
-    fixed = _build(folder, data_tests=True)
-    assert fixed.complete, fixed.output
-    assert fixed.plan.tests_since_ingest_seq == seq
-    statuses = {r["status"] for r in _test_results(fixed, "stg_psa__").values()}
-    assert statuses <= {"pass", "warn"}
-    after = build_state.load(settings)
-    assert after is not None and after.data_tests_passed and after.ingest_seq == seq + 2
-
-    # A build that left the data tests out proves nothing: the next one tests every row.
-    _build(folder)
-    unproven = build_state.load(settings)
-    assert unproven is not None and not unproven.data_tests_passed
-    assert build_state.plan(settings, "").tests_since_ingest_seq == -1

@@ -185,9 +185,6 @@ def warehouse_models(
     if not plan.unit_tests:
         # Left out, not failed: no unit test is recorded, so none reaches the gate.
         say(context, "  dbt unit tests left out: the dbt code is unchanged since they passed")
-    if plan.tests_since_ingest_seq >= 0:
-        since = plan.tests_since_ingest_seq
-        say(context, f"  the lake's data tests read the rows of files after seq {since}")
     target = settings.build_dir / "dbt_target"
     # dbt writes no run results when it fails before building anything (it could not
     # open the build file): the previous build's must never be read as this one's.
@@ -240,12 +237,7 @@ def warehouse_models(
         for r in run_results.get("results", [])
         if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
     ]
-    build_state.record_if_complete(
-        settings,
-        plan,
-        build_state.models_all_built(run_results),
-        build_state.data_tests_passed(run_results, manifest),
-    )
+    build_state.record_if_complete(settings, plan, build_state.models_all_built(run_results))
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())

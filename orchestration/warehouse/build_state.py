@@ -16,7 +16,7 @@ full build), and leaves them out otherwise.
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,6 @@ class BuildState:
     # The digest of the dbt project's code alone: whether the unit tests must run. A
     # state written before it was recorded reads as "" and so runs them.
     code_fingerprint: str = ""
-    # Whether every data test of that build ran and passed (or only warned): then the
-    # next build's scoped data tests need read only the rows of newer files.
-    data_tests_passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,8 +50,6 @@ class BuildPlan:
     since_ingest_seq: int
     # Whether the build runs dbt's unit tests: the code changed, or a full build.
     unit_tests: bool
-    # The seq above which the scoped data tests read rows; -1: every row.
-    tests_since_ingest_seq: int
     # The state to record once this build completed.
     next_state: BuildState
     reason: str
@@ -64,7 +59,6 @@ class BuildPlan:
         return {
             **({"as_of": as_of} if as_of else {}),
             "since_ingest_seq": 0 if self.full_refresh else self.since_ingest_seq,
-            "tests_since_ingest_seq": self.tests_since_ingest_seq,
         }
 
     def args(self, as_of: str, exclude: Sequence[str] = ()) -> list[str]:
@@ -186,19 +180,11 @@ def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPla
             full_refresh=False,
             since_ingest_seq=previous.ingest_seq,
             unit_tests=previous.code_fingerprint != current.code_fingerprint,
-            # Rows of older files passed every data test of a build with this code,
-            # seeds and as_of, or of one before it; they are still what they were then.
-            tests_since_ingest_seq=previous.ingest_seq if previous.data_tests_passed else -1,
             next_state=current,
             reason=f"incremental: lake files after seq {previous.ingest_seq}",
         )
     return BuildPlan(
-        full_refresh=True,
-        since_ingest_seq=0,
-        unit_tests=True,
-        tests_since_ingest_seq=-1,
-        next_state=current,
-        reason=reason,
+        full_refresh=True, since_ingest_seq=0, unit_tests=True, next_state=current, reason=reason
     )
 
 
@@ -212,33 +198,11 @@ def models_all_built(run_results: Mapping[str, Any]) -> bool:
     return bool(built) and all(r.get("status") == "success" for r in built)
 
 
-def data_tests_passed(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
-    """Whether every data test of the project ran in this build and none failed.
-
-    `warn` is a pass here: a warn test is never scoped. A build that left any data test
-    out (a selection, `--exclude-resource-type test`) proves nothing about the rows.
-    """
-    tests = {
-        uid
-        for uid, node in manifest.get("nodes", {}).items()
-        if node.get("resource_type") == "test"
-    }
-    statuses = {
-        r["unique_id"]: r.get("status")
-        for r in run_results.get("results", [])
-        if r["unique_id"] in tests
-    }
-    return bool(tests) and set(statuses) == tests and set(statuses.values()) <= {"pass", "warn"}
-
-
-def record_if_complete(
-    settings: Settings, build: BuildPlan, complete: bool, tests_passed: bool = False
-) -> None:
+def record_if_complete(settings: Settings, build: BuildPlan, complete: bool) -> None:
     """Advance the state after a complete build only.
 
     After any other the recorded state stays: the next build starts from the same seq
     and recomputes the same keys again, whatever part of this one committed.
-    `tests_passed`: every data test ran and passed, so the next build may scope them.
     """
     if complete:
-        save(settings, replace(build.next_state, data_tests_passed=tests_passed))
+        save(settings, build.next_state)

@@ -25,9 +25,7 @@ renamed as (
         cast(_source_file as varchar) as source_file,
         cast(_source_line as bigint) as source_line,
         cast(_file_sha256 as varchar) as file_sha256,
-        cast(_extract_date as date) as extract_date,
-        -- The row's file's ledger position: what a scoped data test reads (macros/tests.sql).
-        cast(coalesce(_ingest_seq, 0) as bigint) as ingest_seq
+        cast(_extract_date as date) as extract_date
 
     from source
 
@@ -57,7 +55,6 @@ select
     follow_up_outcome,
     source_file,
     source_line,
-    extract_date,
-    ingest_seq
+    extract_date
 
 from latest
