@@ -35,6 +35,7 @@ from dbt_fixtures import (
 
 from orchestration.config import DEFAULT_SEEDS_DIR, Settings
 from orchestration.warehouse import build_state
+from orchestration.warehouse.assets import dbt_results
 
 
 def _repo_timeslip_rules() -> list[tuple[str, ...]]:
@@ -177,6 +178,14 @@ class Built:
     plan: build_state.BuildPlan
     complete: bool
     output: str
+    run_results: dict[str, Any]
+
+    def unit_test_statuses(self) -> list[str]:
+        return [
+            r["status"]
+            for r in self.run_results.get("results", [])
+            if r["unique_id"].startswith("unit_test.")
+        ]
 
 
 def _settings(folder: DataFolder) -> Settings:
@@ -189,12 +198,13 @@ def _build(folder: DataFolder, full_refresh: bool = False) -> Built:
     plan = build_state.plan(settings, "", full_refresh=full_refresh)
     (folder.target_dir / "run_results.json").unlink(missing_ok=True)
     # The data tests have a suite of their own; leaving them out keeps the builds short.
-    completed = run_dbt(folder, *plan.args(""), "--exclude-resource-type", "test", "unit_test")
+    # The unit tests run as the plan says.
+    completed = run_dbt(folder, *plan.args("", exclude=("test",)))
     results_file = folder.target_dir / "run_results.json"
     run_results = json.loads(results_file.read_text()) if results_file.exists() else {}
     complete = build_state.models_all_built(run_results)
     build_state.record_if_complete(settings, plan, complete)
-    return Built(plan, complete, completed.stdout[-3000:])
+    return Built(plan, complete, completed.stdout[-3000:], run_results)
 
 
 def _marts(folder: DataFolder) -> dict[str, list[tuple[Any, ...]]]:
@@ -311,7 +321,9 @@ def test_a_build_that_fails_does_not_advance_the_state(folders: dict[str, Any]) 
     redone = _build(folder)
     assert redone.complete, redone.output
     assert redone.plan.since_ingest_seq == state.ingest_seq
-    assert build_state.load(settings) == build_state.BuildState(21, state.fingerprint)
+    assert build_state.load(settings) == build_state.BuildState(
+        21, state.fingerprint, state.code_fingerprint
+    )
 
 
 def test_a_changed_seed_or_the_switch_forces_a_full_refresh(folders: dict[str, Any]) -> None:
@@ -331,3 +343,37 @@ def test_a_changed_seed_or_the_switch_forces_a_full_refresh(folders: dict[str, A
     finally:
         path.write_bytes(original)
     assert not build_state.plan(settings, "").full_refresh
+
+
+def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) -> None:
+    """Unit tests test the SQL, not the data: a build of unchanged code leaves them out."""
+    first, late = folders["first"], folders["late"]
+    assert first.plan.unit_tests
+    assert first.unit_test_statuses()
+    assert set(first.unit_test_statuses()) == {"pass"}
+    assert not late.plan.unit_tests
+    assert "unit_test" in late.plan.args("")
+    assert late.unit_test_statuses() == []
+    # Left out is not failed: the gate's checks hold no unit test, passed or not.
+    manifest = json.loads((folders["incremental"].target_dir / "manifest.json").read_text())
+    checks = dbt_results(late.run_results, manifest)
+    assert not any(c.check_name in manifest.get("unit_tests", {}) for c in checks)
+    unit_names = {node["name"] for node in manifest.get("unit_tests", {}).values()}
+    assert unit_names
+    assert not unit_names & {c.check_name for c in checks}
+    assert all(c.passed for c in checks)
+
+    settings = _settings(folders["incremental"])
+    state = build_state.load(settings)
+    assert state is not None and state.code_fingerprint == build_state.code_fingerprint()
+    # Code other than what the last complete build's unit tests passed on (here: a
+    # state from before the code was recorded) runs them, on an incremental build too.
+    build_state.save(settings, build_state.BuildState(state.ingest_seq, state.fingerprint))
+    try:
+        stale = build_state.plan(settings, "")
+        assert not stale.full_refresh
+        assert stale.unit_tests
+        assert "unit_test" not in stale.args("")
+        assert build_state.plan(settings, "", full_refresh=True).unit_tests
+    finally:
+        build_state.save(settings, state)

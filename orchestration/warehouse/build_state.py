@@ -7,11 +7,15 @@ same fingerprint recomputes only what lake rows with a higher seq touch; any oth
 (no state, a changed fingerprint, a full refresh asked for) rebuilds every table. The
 state advances only after a build whose models and seeds all built, so a failed or
 killed build is redone by the next run.
+
+dbt's unit tests test the project's SQL against fixed inputs, not the data: a build runs
+them only when the project's code differs from the last complete build's (and on every
+full build), and leaves them out otherwise.
 """
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,9 @@ class BuildState:
 
     ingest_seq: int
     fingerprint: str
+    # The digest of the dbt project's code alone: whether the unit tests must run. A
+    # state written before it was recorded reads as "" and so runs them.
+    code_fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class BuildPlan:
 
     full_refresh: bool
     since_ingest_seq: int
+    # Whether the build runs dbt's unit tests: the code changed, or a full build.
+    unit_tests: bool
     # The state to record once this build completed.
     next_state: BuildState
     reason: str
@@ -52,13 +61,19 @@ class BuildPlan:
             "since_ingest_seq": 0 if self.full_refresh else self.since_ingest_seq,
         }
 
-    def args(self, as_of: str) -> list[str]:
-        """The arguments of `dbt build` for this plan."""
+    def args(self, as_of: str, exclude: Sequence[str] = ()) -> list[str]:
+        """The arguments of `dbt build` for this plan, leaving out `exclude`'s resource types.
+
+        dbt takes one `--exclude-resource-type` list, so the plan's own exclusion (the
+        unit tests, when the code is unchanged) and the caller's are given as one.
+        """
+        excluded = [*exclude, *([] if self.unit_tests else ["unit_test"])]
         return [
             "build",
             "--vars",
             json.dumps(self.vars(as_of)),
             *(["--full-refresh"] if self.full_refresh else []),
+            *(["--exclude-resource-type", *dict.fromkeys(excluded)] if excluded else []),
         ]
 
 
@@ -111,6 +126,27 @@ def lake_ingest_seq(settings: Settings) -> int:
     return highest
 
 
+def _project_code_files() -> list[Path]:
+    files: list[Path] = []
+    for part in _PROJECT_CODE:
+        path = DBT_PROJECT_DIR / part
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return files
+
+
+def _digest(digest: Any, files: list[Path]) -> None:
+    for path in files:
+        digest.update(f"{path.name}\0{len(path.read_bytes())}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def code_fingerprint() -> str:
+    """A digest of the dbt project's code alone: what its unit tests test."""
+    digest = hashlib.sha256()
+    _digest(digest, _project_code_files())
+    return digest.hexdigest()
+
+
 def fingerprint(settings: Settings, as_of: str) -> str:
     """A digest of everything besides the lake that the marts depend on.
 
@@ -119,20 +155,16 @@ def fingerprint(settings: Settings, as_of: str) -> str:
     """
     digest = hashlib.sha256()
     digest.update(json.dumps({"as_of": as_of}).encode())
-    files = sorted(settings.seeds_dir.glob("*.csv"))
-    for part in _PROJECT_CODE:
-        path = DBT_PROJECT_DIR / part
-        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for path in files:
-        digest.update(f"{path.name}\0{len(path.read_bytes())}\0".encode())
-        digest.update(path.read_bytes())
+    _digest(digest, sorted(settings.seeds_dir.glob("*.csv")) + _project_code_files())
     return digest.hexdigest()
 
 
 def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPlan:
     """Whether the next build may be incremental, and from which seq."""
     previous = load(settings)
-    current = BuildState(lake_ingest_seq(settings), fingerprint(settings, as_of))
+    current = BuildState(
+        lake_ingest_seq(settings), fingerprint(settings, as_of), code_fingerprint()
+    )
     if full_refresh:
         reason = "a full refresh was asked for"
     elif not settings.build_db.exists() or previous is None:
@@ -142,13 +174,18 @@ def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPla
     elif previous.ingest_seq > current.ingest_seq:
         reason = "the lake holds fewer files than the last build saw"
     else:
+        # The unit tests passed in the last complete build (a failing one skips its
+        # model, and the state then stays): unchanged code needs no second run.
         return BuildPlan(
             full_refresh=False,
             since_ingest_seq=previous.ingest_seq,
+            unit_tests=previous.code_fingerprint != current.code_fingerprint,
             next_state=current,
             reason=f"incremental: lake files after seq {previous.ingest_seq}",
         )
-    return BuildPlan(full_refresh=True, since_ingest_seq=0, next_state=current, reason=reason)
+    return BuildPlan(
+        full_refresh=True, since_ingest_seq=0, unit_tests=True, next_state=current, reason=reason
+    )
 
 
 def models_all_built(run_results: Mapping[str, Any]) -> bool:
