@@ -3,7 +3,7 @@
 Each chart is an `<svg role="img">` with a `<title>` and a `<desc>` that says in words
 what it shows, labelled axes, its targets as dashed lines and a legend. Series differ
 in colour and in line or marker shape, so they stay apart on a grey-scale printout.
-Every piece of text is escaped (`Markup.format`) and made inert; attributes hold only
+Every piece of text is escaped (`Html.format`) and made inert; attributes hold only
 numbers and fixed names. The charts draw the warehouse's figures as they are.
 """
 
@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
-
 from orchestration.reports.wording import month_name, short_month
+from orchestration.static_html import Html
 from orchestration.static_html.text import inert
 
 WIDTH, HEIGHT = 560, 290
@@ -67,31 +66,31 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _marker(x: float, y: float, style: Style, size: float = 4.0, title: str = "") -> Markup:
-    tip = Markup("<title>{}</title>").format(_text(title)) if title else Markup("")
+def _marker(x: float, y: float, style: Style, size: float = 4.0, title: str = "") -> Html:
+    tip = Html("<title>{}</title>").format(_text(title)) if title else Html("")
     if style.marker == "square":
-        return Markup(
+        return Html(
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff">{}</rect>'
         ).format(_n(x - size), _n(y - size), _n(2 * size), _n(2 * size), style.colour, tip)
     if style.marker == "diamond":
         points = f"{_n(x)},{_n(y - size - 1)} {_n(x + size + 1)},{_n(y)} "
         points += f"{_n(x)},{_n(y + size + 1)} {_n(x - size - 1)},{_n(y)}"
-        return Markup('<polygon points="{}" fill="{}" stroke="#fff">{}</polygon>').format(
+        return Html('<polygon points="{}" fill="{}" stroke="#fff">{}</polygon>').format(
             points, style.colour, tip
         )
-    return Markup('<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#fff">{}</circle>').format(
+    return Html('<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#fff">{}</circle>').format(
         _n(x), _n(y), _n(size), style.colour, tip
     )
 
 
-def _frame(chart_id: str, title: str, desc: str, body: list[Markup]) -> Markup:
-    head = Markup(
+def _frame(chart_id: str, title: str, desc: str, body: list[Html]) -> Html:
+    head = Html(
         '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'role="img" aria-labelledby="{id}-title {id}-desc" '
         'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
     ).format(id=chart_id, w=WIDTH, h=HEIGHT, title=_text(title), desc=_text(desc))
-    return head + Markup("").join(body) + Markup("</svg>")
+    return head + Html("").join(body) + Html("</svg>")
 
 
 def _ticks(lo: float, hi: float, count: int = 5, whole: bool = False) -> list[float]:
@@ -141,12 +140,12 @@ class _Axes:
 
     def grid(
         self, y_label: str, tick_format: Callable[[float], str], whole: bool = False
-    ) -> list[Markup]:
+    ) -> list[Html]:
         parts = []
         for tick in _ticks(self.lo, self.hi, whole=whole):
             y = self.y(tick)
             parts.append(
-                Markup(
+                Html(
                     '<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}" stroke-width="1"/>'
                     '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>'
                 ).format(
@@ -155,20 +154,20 @@ class _Axes:
                 )
             )  # fmt: skip
         parts.append(
-            Markup(
+            Html(
                 '<text transform="translate(14 {}) rotate(-90)" text-anchor="middle" '
                 'fill="{}">{}</text>'
             ).format(_n((self.y0 + self.y1) / 2), MUTED, _text(y_label))
         )
         return parts
 
-    def month_labels(self, highlight: date | None, held: set[date]) -> list[Markup]:
+    def month_labels(self, highlight: date | None, held: set[date]) -> list[Html]:
         parts = []
         for index, month in enumerate(self.months):
             x = self.x(index)
             if month in held:
                 parts.append(
-                    Markup(
+                    Html(
                         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                         '<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="10">'
                         "held</text>"
@@ -179,24 +178,24 @@ class _Axes:
                 )  # fmt: skip
             weight = "700" if month == highlight else "400"
             parts.append(
-                Markup(
+                Html(
                     '<text x="{}" y="{}" text-anchor="middle" fill="{}" font-weight="{}">{}</text>'
                 ).format(_n(x), _n(self.y0 + 16), INK, weight, short_month(month))
             )
             if index == 0 or month.month == 1:
                 parts.append(
-                    Markup('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>').format(
+                    Html('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>').format(
                         _n(x), _n(self.y0 + 30), MUTED, month.year
                     )
                 )
         parts.append(
-            Markup('<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}"/>').format(
+            Html('<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}"/>').format(
                 _n(self.x0), _n(self.x1), MUTED, y=_n(self.y0)
             )
         )
         return parts
 
-    def targets(self, lines: Sequence[TargetLine]) -> list[Markup]:
+    def targets(self, lines: Sequence[TargetLine]) -> list[Html]:
         """Dashed target lines, each labelled above it, or below when labels would touch."""
         parts = []
         label_ys: list[float] = []
@@ -209,9 +208,9 @@ class _Axes:
             parts.append(self.target(line, label_y))
         return parts
 
-    def target(self, line: TargetLine, label_y: float) -> Markup:
+    def target(self, line: TargetLine, label_y: float) -> Html:
         y = self.y(line.value)
-        return Markup(
+        return Html(
             '<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}" stroke-width="1.5" '
             'stroke-dasharray="5 4"/>'
             '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="11">{}</text>'
@@ -221,7 +220,7 @@ class _Axes:
         )  # fmt: skip
 
 
-def _legend(items: list[tuple[str, Markup]]) -> list[Markup]:
+def _legend(items: list[tuple[str, Html]]) -> list[Html]:
     """Legend entries (swatch and label) along the top, in as many rows as they need."""
     parts = []
     x, y = LEFT, 12.0
@@ -229,9 +228,9 @@ def _legend(items: list[tuple[str, Markup]]) -> list[Markup]:
         width = 40 + 6.6 * len(label)
         if x > LEFT and x + width > WIDTH - RIGHT:
             x, y = LEFT, y + 16
-        parts.append(Markup('<g transform="translate({} {})">{}</g>').format(_n(x), _n(y), swatch))
+        parts.append(Html('<g transform="translate({} {})">{}</g>').format(_n(x), _n(y), swatch))
         parts.append(
-            Markup('<text x="{}" y="{}" fill="{}">{}</text>').format(
+            Html('<text x="{}" y="{}" fill="{}">{}</text>').format(
                 _n(x + 24), _n(y + 4), INK, _text(label)
             )
         )
@@ -239,14 +238,14 @@ def _legend(items: list[tuple[str, Markup]]) -> list[Markup]:
     return parts
 
 
-def _line_swatch(style: Style) -> Markup:
-    return Markup(
+def _line_swatch(style: Style) -> Html:
+    return Html(
         '<line x1="0" x2="18" y1="0" y2="0" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>'
     ).format(style.colour, style.dash or "none") + _marker(9, 0, style, 3.5)
 
 
-def _target_swatch() -> Markup:
-    return Markup(
+def _target_swatch() -> Html:
+    return Html(
         '<line x1="0" x2="18" y1="0" y2="0" stroke="{}" stroke-width="1.5" stroke-dasharray="5 4"/>'
     ).format(TARGET)
 
@@ -264,7 +263,7 @@ def line_chart(
     targets: Sequence[TargetLine] = (),
     highlight: date | None = None,
     held: set[date] | None = None,
-) -> Markup:
+) -> Html:
     """Values per month as lines with markers, with dashed target lines."""
     axes = _Axes(months, *y_range)
     body = axes.grid(y_label, value_format)
@@ -280,7 +279,7 @@ def line_chart(
         for run in runs:
             if len(run) > 1:
                 body.append(
-                    Markup(
+                    Html(
                         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" '
                         'stroke-dasharray="{}" stroke-linejoin="round"/>'
                     ).format(
@@ -310,7 +309,7 @@ def stacked_bars(
     y_label: str,
     highlight: date | None = None,
     held: set[date] | None = None,
-) -> Markup:
+) -> Html:
     """Counts per month, stacked by category (P1 at the bottom)."""
     totals = [sum(column) for column in zip(*stacks.values(), strict=True)] or [0]
     top = max(max(totals), 1)
@@ -329,7 +328,7 @@ def stacked_bars(
             y_top, y_bottom = axes.y(base + count), axes.y(base)
             tip = f"{category}, {month_name(month)}: {count} tickets"
             body.append(
-                Markup(
+                Html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff" '
                     'stroke-width="0.8"><title>{}</title></rect>'
                 ).format(
@@ -341,14 +340,14 @@ def stacked_bars(
             base += count
         if totals[index]:
             body.append(
-                Markup('<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="10">'
+                Html('<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="10">'
                        "{}</text>").format(
                     _n(axes.x(index)), _n(axes.y(totals[index]) - 4), INK, totals[index]
                 )
             )  # fmt: skip
     swatch = '<rect x="0" y="-6" width="18" height="12" fill="{}"/>'
     legend = [
-        (category, Markup(swatch).format(PRIORITY_COLOURS.get(category, MUTED)))
+        (category, Html(swatch).format(PRIORITY_COLOURS.get(category, MUTED)))
         for category in stacks
     ]
     body += _legend(legend)
@@ -391,7 +390,7 @@ def quadrant(
     y_target: float | None,
     x_label: str,
     y_label: str,
-) -> Markup:
+) -> Html:
     """SLA attainment (x) against happiness (y): other months grey, the client's coloured."""
     x_lo, _ = percent_range(
         [p[0] for p in peers] + [p.x for p in own], [x_target] if x_target is not None else []
@@ -404,30 +403,30 @@ def quadrant(
     def sy(value: float) -> float:
         return y0 - (min(max(value, -100), 100) + 100) / 200 * (y0 - y1)
 
-    body: list[Markup] = []
+    body: list[Html] = []
     if x_target is not None and y_target is not None:
         # Green outside, red inside: SLA attained, experience below target.
         body.append(
-            Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="#fdecea"/>').format(
+            Html('<rect x="{}" y="{}" width="{}" height="{}" fill="#fdecea"/>').format(
                 _n(sx(x_target)), _n(sy(y_target)), _n(x1 - sx(x_target)), _n(y0 - sy(y_target))
             )
         )
         body.append(
-            Markup(
+            Html(
                 '<text x="{}" y="{}" text-anchor="end" fill="#b3261e" font-size="11">'
                 "watermelon zone</text>"
             ).format(_n(x1 - 4), _n(sy(y_target) + 14))
         )
     for tick in _ticks(x_lo, 100):
         body.append(
-            Markup(
+            Html(
                 '<line x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{}"/>'
                 '<text x="{x}" y="{}" text-anchor="middle" fill="{}">{}</text>'
             ).format(_n(y0), _n(y1), GRID, _n(y0 + 16), MUTED, f"{tick:g} %", x=_n(sx(tick)))
         )
     for tick in (-100, -50, 0, 50, 100):
         body.append(
-            Markup(
+            Html(
                 '<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}"/>'
                 '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>'
             ).format(
@@ -436,33 +435,33 @@ def quadrant(
             )
         )  # fmt: skip
     body.append(
-        Markup('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>').format(
+        Html('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>').format(
             _n((x0 + x1) / 2), _n(y0 + 34), MUTED, _text(x_label)
         )
     )
     body.append(
-        Markup(
+        Html(
             '<text transform="translate(14 {}) rotate(-90)" text-anchor="middle" fill="{}">'
             "{}</text>"
         ).format(_n((y0 + y1) / 2), MUTED, _text(y_label))
     )
     if x_target is not None:
         body.append(
-            Markup(
+            Html(
                 '<line x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5" '
                 'stroke-dasharray="5 4"/>'
             ).format(_n(y0), _n(y1), TARGET, x=_n(sx(x_target)))
         )
     if y_target is not None:
         body.append(
-            Markup(
+            Html(
                 '<line x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{}" stroke-width="1.5" '
                 'stroke-dasharray="5 4"/>'
             ).format(_n(x0), _n(x1), TARGET, y=_n(sy(y_target)))
         )
     for x, y in peers:
         body.append(
-            Markup('<circle cx="{}" cy="{}" r="2.5" fill="#afb8c1" fill-opacity="0.7"/>').format(
+            Html('<circle cx="{}" cy="{}" r="2.5" fill="#afb8c1" fill-opacity="0.7"/>').format(
                 _n(sx(x)), _n(sy(y))
             )
         )
@@ -473,7 +472,7 @@ def quadrant(
             # Beside the point, on the side with room for it.
             right = sx(point.x) < x1 - 40
             body.append(
-                Markup(
+                Html(
                     '<text x="{}" y="{}" text-anchor="{}" fill="{}" font-size="11" '
                     'font-weight="600">{}</text>'
                 ).format(
@@ -483,7 +482,7 @@ def quadrant(
             )  # fmt: skip
     shown = sorted({p.verdict or "other" for p in own}, key=list(VERDICT_STYLES).index)
     legend = [(VERDICT_NAMES[v], _marker(9, 0, VERDICT_STYLES[v], 4.5)) for v in shown]
-    legend.append(("other clients' months", Markup('<circle cx="9" cy="0" r="3" fill="#afb8c1"/>')))
+    legend.append(("other clients' months", Html('<circle cx="9" cy="0" r="3" fill="#afb8c1"/>')))
     if x_target is not None or y_target is not None:
         legend.append(("target", _target_swatch()))
     body += _legend(legend)
