@@ -195,14 +195,14 @@ def _ingest(context: AssetExecutionContext, xla: XlaRun) -> IngestReport:
     dates = run_dates(context)
     if dates is None:
         say(context, f"Ingesting landing files from {settings.landing_dir}")
-        return ingest_landing(settings, context.run_id, log=log)
+        return ingest_landing(settings, context.run.run_id, log=log)
     span = dates[0].isoformat() if dates[0] == dates[1] else f"{dates[0]} to {dates[1]}"
     reports = []
     if context.run.tags.get(INGEST_MODE_TAG) != LANDING_ONLY:
         say(context, f"Re-deriving the lake of extract dates {span} from {settings.archive_dir}")
-        reports.append(rederive_archived(settings, context.run_id, dates, log=log))
+        reports.append(rederive_archived(settings, context.run.run_id, dates, log=log))
     say(context, f"Ingesting landing files of extract dates {span} from {settings.landing_dir}")
-    reports.append(ingest_landing(settings, context.run_id, log=log, dates=dates))
+    reports.append(ingest_landing(settings, context.run.run_id, log=log, dates=dates))
     return merged(reports)
 
 
@@ -239,13 +239,13 @@ def _ingest_landing_files(
         settings, datetime.now(UTC).date(), freshness.freshness_days()
     )
     checks = conservation_results(report) + expectations + stale
-    results.record(settings, context.run_id, "ingest", checks)
+    results.record(settings, context.run.run_id, "ingest", checks)
     for check in stale:
         if not check.passed:
             say(context, f"  {check.line()}")
     if runner is not None:
-        data_docs.save(settings, context.run_id, runner.validations)
-        docs = data_docs.build(settings, context.run_id, runner)
+        data_docs.save(settings, context.run.run_id, runner.validations)
+        docs = data_docs.build(settings, context.run.run_id, runner)
         say(context, f"Great Expectations Data Docs: {docs / 'index.html'}")
     quarantined = 0
     for name in LANDING_EXTRACTS:

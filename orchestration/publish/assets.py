@@ -33,7 +33,7 @@ def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked:
     them why. A blocked run stays blocked (exit 3) if its site cannot be written; the
     reason is printed."""
     try:
-        site = write_latest_site(settings, context.run_id, blocked=blocked)
+        site = write_latest_site(settings, context.run.run_id, blocked=blocked)
     except Exception as error:
         if not blocked:
             raise
@@ -56,7 +56,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
     settings = xla.settings()
     for repair in recover(settings):
         say(context, f"Repaired after an interrupted run: {repair}")
-    checks = results.for_run(settings, context.run_id)
+    checks = results.for_run(settings, context.run.run_id)
     decision = decide(checks)
     if not decision.passed:
         _latest_site(context, settings, blocked=True)
@@ -76,13 +76,13 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
     manifest = json.loads((settings.build_dir / "dbt_target" / "manifest.json").read_text())
     publication = publish(
         settings,
-        context.run_id,
+        context.run.run_id,
         xla.as_of,
         checks,
         published_relations(manifest),
         writers=announced(
             [
-                ("the auditors' site", release_site_writer(settings, context.run_id)),
+                ("the auditors' site", release_site_writer(settings, context.run.run_id)),
                 ("the monthly service reviews", report_writer(settings)),
                 ("the data documentation", release_docs_writer(settings, xla.as_of)),
             ],

@@ -311,10 +311,10 @@ def quality_gate(
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
     say(context, "Quality gate: reconciling the layers and weighing every check of the run")
-    own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run_id))]
+    own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run.run_id))]
     maybe_crash("gate.mid_checks")
-    results.record(settings, context.run_id, "gate", own)
-    decision = decide(results.for_run(settings, context.run_id))
+    results.record(settings, context.run.run_id, "gate", own)
+    decision = decide(results.for_run(settings, context.run.run_id))
     for check in own:
         if not check.passed and check.check_name not in RULE_CHECKS:
             say(context, f"  {check.line()}")

@@ -223,7 +223,7 @@ def warehouse_models(
     checks = dbt_results(
         run_results, manifest, lambda sql: failing_row_samples(settings.build_db, sql)
     )
-    results.record(settings, context.run_id, "dbt", checks)
+    results.record(settings, context.run.run_id, "dbt", checks)
     failed = [c for c in checks if not c.passed]
     not_run = [c for c in failed if c.not_run]
     say(context, f"dbt: {len(checks) - 1} tests, {len(failed)} not passing")
