@@ -13,6 +13,7 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -174,24 +175,35 @@ def _print_tables(current: Settings) -> None:
 def command_run(as_of_text: str | None, full_refresh: bool = False) -> int:
     """`xla run`: ingest, build, audit and publish."""
     from orchestration.jobs import has_work
+    from orchestration.publish.publisher import recover
 
     current = settings()
     as_of = _parse_as_of(as_of_text)
-    current.ensure_dirs()
-    locking.acquire(current)
-    try:
-        started = time.monotonic()
-        from orchestration.publish.publisher import recover
 
+    def launch() -> int | None:
         for repair in recover(current):
             log.info(f"Repaired after an interrupted run: {repair}")
         if not as_of and not full_refresh:
             work, why = has_work()
             if not work:
                 log.info(f"Nothing to do: {why} ({current.published_db})")
-                return EXIT_OK
+                return None
         log.info(f"Running XLA Warehouse on {current.data_dir} (seeds: {current.seeds_dir})")
-        code = _run_job(current, as_of, full_refresh)
+        return _run_job(current, as_of, full_refresh)
+
+    return _holding_the_data_folder(current, launch)
+
+
+def _holding_the_data_folder(current: Settings, launch: Callable[[], int | None]) -> int:
+    """Run `launch` holding the data folder's run lock; say how long it took and how it
+    ended. `launch` returns None when it found nothing to do."""
+    current.ensure_dirs()
+    locking.acquire(current)
+    try:
+        started = time.monotonic()
+        code = launch()
+        if code is None:
+            return EXIT_OK
         log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
         return code
     finally:
@@ -221,19 +233,15 @@ def command_backfill(first_text: str, last_text: str, as_of_text: str | None) ->
             )
     current = settings()
     as_of = _parse_as_of(as_of_text)
-    current.ensure_dirs()
-    locking.acquire(current)
-    try:
-        started = time.monotonic()
+
+    def launch() -> int:
         log.info(
             f"Backfilling extract dates {first} to {last} on {current.data_dir} "
             f"(seeds: {current.seeds_dir})"
         )
-        code = _run_job(current, as_of, tags={"xla/reason": "backfill", **range_tags(first, last)})
-        log.info(f"Finished in {time.monotonic() - started:.0f} s with exit code {code}")
-        return code
-    finally:
-        locking.release(current)
+        return _run_job(current, as_of, tags={"xla/reason": "backfill", **range_tags(first, last)})
+
+    return _holding_the_data_folder(current, launch)
 
 
 def command_demo(scale: float, months: int, seed: int) -> int:
