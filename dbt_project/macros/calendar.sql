@@ -8,6 +8,10 @@
     cast(extract(isodow from {{ date_expr }}) as integer)
 {%- endmacro %}
 
+{% macro spark__iso_day_of_week(date_expr) -%}
+    (weekday({{ date_expr }}) + 1)
+{%- endmacro %}
+
 {% macro iso_week(date_expr) -%}
     {{ return(adapter.dispatch('iso_week', 'xla_warehouse')(date_expr)) }}
 {%- endmacro %}
@@ -22,4 +26,8 @@
 
 {% macro default__iso_year(date_expr) -%}
     cast(extract(isoyear from {{ date_expr }}) as integer)
+{%- endmacro %}
+
+{% macro spark__iso_year(date_expr) -%}
+    cast(extract(yearofweek from {{ date_expr }}) as integer)
 {%- endmacro %}

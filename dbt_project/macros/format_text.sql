@@ -1,18 +1,18 @@
 {#-
-    Numbers, dates and times as text for a flag's evidence. Every engine spells these
+    Numbers, dates and times as string for a flag's evidence. Every engine spells these
     differently, hence dispatched; the default is the to_char of most SQL engines.
 -#}
 
 {#- A number rounded to at most `decimals` places, trailing zeros dropped: 6, 0.5, 13.27. -#}
 {% macro format_number(expr, decimals) -%}
     {%- if decimals > 0 -%}
-        rtrim(rtrim({{ format_fixed(expr, decimals) }}, '0'), '.')
+        trim(trailing '.' from trim(trailing '0' from {{ format_fixed(expr, decimals) }}))
     {%- else -%}
         {{ format_fixed(expr, decimals) }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- A number as text with exactly `decimals` places. -#}
+{#- A number as string with exactly `decimals` places. -#}
 {% macro format_fixed(expr, decimals) -%}
     {{ return(adapter.dispatch('format_fixed', 'xla_warehouse')(expr, decimals)) }}
 {%- endmacro %}
@@ -23,6 +23,10 @@
 
 {% macro duckdb__format_fixed(expr, decimals) -%}
     printf('%.{{ decimals }}f', cast({{ expr }} as double))
+{%- endmacro %}
+
+{% macro spark__format_fixed(expr, decimals) -%}
+    format_string('%.{{ decimals }}f', cast({{ expr }} as double))
 {%- endmacro %}
 
 {% macro format_date(expr) -%}
@@ -37,6 +41,10 @@
     strftime(cast({{ expr }} as date), '%Y-%m-%d')
 {%- endmacro %}
 
+{% macro spark__format_date(expr) -%}
+    date_format(cast({{ expr }} as date), 'yyyy-MM-dd')
+{%- endmacro %}
+
 {% macro format_month(expr) -%}
     {{ return(adapter.dispatch('format_month', 'xla_warehouse')(expr)) }}
 {%- endmacro %}
@@ -47,6 +55,10 @@
 
 {% macro duckdb__format_month(expr) -%}
     strftime(cast({{ expr }} as date), '%Y-%m')
+{%- endmacro %}
+
+{% macro spark__format_month(expr) -%}
+    date_format(cast({{ expr }} as date), 'yyyy-MM')
 {%- endmacro %}
 
 {#- Wall-clock time of a timestamp without time zone, `HH:MM`. -#}
@@ -62,6 +74,10 @@
     strftime({{ expr }}, '%H:%M')
 {%- endmacro %}
 
+{% macro spark__format_time(expr) -%}
+    date_format({{ expr }}, 'HH:mm')
+{%- endmacro %}
+
 {#- A timestamp without time zone to the minute, `YYYY-MM-DD HH:MM`. -#}
 {% macro format_timestamp(expr) -%}
     {{ return(adapter.dispatch('format_timestamp', 'xla_warehouse')(expr)) }}
@@ -75,12 +91,16 @@
     strftime({{ expr }}, '%Y-%m-%d %H:%M')
 {%- endmacro %}
 
+{% macro spark__format_timestamp(expr) -%}
+    date_format({{ expr }}, 'yyyy-MM-dd HH:mm')
+{%- endmacro %}
+
 {#- The ISO 8601 week of a date as `YYYY-Www`, e.g. `2026-W03`. -#}
 {% macro format_iso_week(date_expr) -%}
     {{ dbt.concat([
-        'cast(' ~ iso_year(date_expr) ~ ' as varchar)',
+        'cast(' ~ iso_year(date_expr) ~ ' as string)',
         "'-W'",
         "case when " ~ iso_week(date_expr) ~ " < 10 then '0' else '' end",
-        'cast(' ~ iso_week(date_expr) ~ ' as varchar)',
+        'cast(' ~ iso_week(date_expr) ~ ' as string)',
     ]) }}
 {%- endmacro %}

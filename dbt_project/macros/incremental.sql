@@ -112,3 +112,20 @@
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#-
+    The materialization of the large facts: incremental with `replace_scope` where the
+    engine can delete rows from a table (DuckDB); rebuilt whole on Spark, whose plain
+    Parquet tables cannot delete rows (DECISIONS.md, "Spark").
+-#}
+{% macro scoped_incremental() -%}
+    {{ return(adapter.dispatch('scoped_incremental', 'xla_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__scoped_incremental() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__scoped_incremental() -%}
+    {{ return('table') }}
+{%- endmacro %}

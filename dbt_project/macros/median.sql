@@ -1,4 +1,4 @@
-{#- The median of a column, as an aggregate. Dispatched: DuckDB has median(). -#}
+{#- The median of a column, as an aggregate. Dispatched: DuckDB and Spark have median(). -#}
 {% macro median(expr) -%}
     {{ return(adapter.dispatch('median', 'xla_warehouse')(expr)) }}
 {%- endmacro %}
@@ -8,5 +8,9 @@
 {%- endmacro %}
 
 {% macro duckdb__median(expr) -%}
+    median({{ expr }})
+{%- endmacro %}
+
+{% macro spark__median(expr) -%}
     median({{ expr }})
 {%- endmacro %}

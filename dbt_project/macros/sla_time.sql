@@ -49,6 +49,21 @@
 {%- endmacro %}
 
 {#-
+    Spark resolves a repeated wall-clock time to its earlier occurrence (summer time);
+    the later one is taken when it maps back to the same wall-clock time. Daylight-saving
+    shifts of one hour, as in every zone the contract's calendars use.
+-#}
+{% macro spark__from_local_timestamp(local_ts, tz_column) -%}
+    case
+        when from_utc_timestamp(
+            to_utc_timestamp({{ local_ts }}, {{ tz_column }}) + interval 1 hour, {{ tz_column }}
+        ) = {{ local_ts }}
+            then to_utc_timestamp({{ local_ts }}, {{ tz_column }}) + interval 1 hour
+        else to_utc_timestamp({{ local_ts }}, {{ tz_column }})
+    end
+{%- endmacro %}
+
+{#-
     One row per integer lo .. hi (inclusive) of the row it is selected from: a select-list
     expression that multiplies rows, for ranges whose bounds come from data.
 -#}

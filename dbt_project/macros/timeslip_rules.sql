@@ -41,8 +41,8 @@
     month); the rule's measure and evidence follow.
 -#}
 {% macro timeslip_subject_columns(rule_id) -%}
-    cast('{{ rule_id }}' as varchar) as rule_id,
-    cast('timeslip' as varchar) as subject_type,
+    cast('{{ rule_id }}' as string) as rule_id,
+    cast('timeslip' as string) as subject_type,
     timeslip_id as subject_id,
     engineer_id,
     client_id,
@@ -60,13 +60,13 @@
     timeslip and client month stay empty, as a month can span several of each.
 -#}
 {% macro engineer_month_subject_columns(rule_id) -%}
-    cast('{{ rule_id }}' as varchar) as rule_id,
-    cast('engineer_period' as varchar) as subject_type,
+    cast('{{ rule_id }}' as string) as rule_id,
+    cast('engineer_period' as string) as subject_type,
     {{ dbt.concat(['engineer_id', "'|'", format_month('work_month')]) }} as subject_id,
     engineer_id,
-    cast(null as varchar) as client_id,
-    cast(null as varchar) as ticket_id,
-    cast(null as varchar) as timeslip_id,
+    cast(null as string) as client_id,
+    cast(null as string) as ticket_id,
+    cast(null as string) as timeslip_id,
     cast(null as date) as work_date,
     work_month as period_start,
     cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'work_month')) }} as date) as period_end,

@@ -13,3 +13,8 @@
 {% macro duckdb__to_local_timestamp(ts, tz_column) -%}
     timezone({{ tz_column }}, {{ ts }})
 {%- endmacro %}
+
+{#- Spark keeps instants in the session zone (UTC): the wall clock is a shifted instant. -#}
+{% macro spark__to_local_timestamp(ts, tz_column) -%}
+    from_utc_timestamp({{ ts }}, {{ tz_column }})
+{%- endmacro %}

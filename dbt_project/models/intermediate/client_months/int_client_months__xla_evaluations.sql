@@ -79,7 +79,7 @@ final as (
                 when comparator = '>=' and metric_value >= target then 'met'
                 when comparator = '<=' and metric_value <= target then 'met'
                 else 'missed'
-            end as varchar
+            end as string
         ) as target_status
 
     from measured

@@ -35,12 +35,12 @@ new_incident_updates as (
 -- A ticket with a new version, event or ServiceNow update: everything its clocks read.
 ticket_rows as (
 
-    select cast(ticket_id as varchar) as key_value from new_tickets
+    select cast(ticket_id as string) as key_value from new_tickets
     union
-    select cast(ticket_id as varchar) as key_value from new_events
+    select cast(ticket_id as string) as key_value from new_events
     union
     select
-        {{ dbt.concat(['cast(_client_id as varchar)', "':'", 'cast(number as varchar)']) }}
+        {{ dbt.concat(['cast(_client_id as string)', "':'", 'cast(number as string)']) }}
             as key_value
     from new_incident_updates
 
@@ -50,7 +50,7 @@ ticket_rows as (
 -- ticket to another touches both.
 changed_timeslips as (
 
-    select cast(ticket_id as varchar) as ticket_id
+    select cast(ticket_id as string) as ticket_id
     from {{ source('psa', 'timeslips') }}
     where timeslip_id in (
         select timeslip_id from ({{ new_lake_rows('psa', 'timeslips') }}) as changed
@@ -60,7 +60,7 @@ changed_timeslips as (
 
 changed_surveys as (
 
-    select cast(ticket_id as varchar) as ticket_id
+    select cast(ticket_id as string) as ticket_id
     from {{ source('psa', 'surveys') }}
     where response_id in (
         select response_id from ({{ new_lake_rows('psa', 'surveys') }}) as changed
@@ -71,17 +71,17 @@ changed_surveys as (
 keys as (
 
     select
-        cast('ticket' as varchar) as key_type,
+        cast('ticket' as string) as key_type,
         key_value
     from ticket_rows
     union
     select
-        cast('ticket_effort' as varchar) as key_type,
+        cast('ticket_effort' as string) as key_type,
         ticket_id as key_value
     from changed_timeslips
     union
     select
-        cast('ticket_effort' as varchar) as key_type,
+        cast('ticket_effort' as string) as key_type,
         ticket_id as key_value
     from changed_surveys
 
@@ -92,8 +92,8 @@ keys as (
 keys as (
 
     select
-        cast(null as varchar) as key_type,
-        cast(null as varchar) as key_value
+        cast(null as string) as key_type,
+        cast(null as string) as key_value
     where 1 = 0
 
 )

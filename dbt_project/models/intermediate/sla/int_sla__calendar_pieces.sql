@@ -64,7 +64,7 @@ calendars as (
 
     select
         '24x7' as calendar_key,
-        cast(null as varchar) as calendar_id,
+        cast(null as string) as calendar_id,
         'UTC' as timezone
 
 ),

@@ -42,7 +42,7 @@ first_response as (
         ticket_id,
         metric,
         calendar_key,
-        cast(null as varchar) as status,
+        cast(null as string) as status,
         'running' as clock_state,
         start_minute as interval_start,
         end_minute as interval_end

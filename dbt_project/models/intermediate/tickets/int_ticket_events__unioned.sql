@@ -15,7 +15,7 @@ psa as (
         old_value,
         new_value,
         actor_id,
-        cast('psa' as varchar) as source_system,
+        cast('psa' as string) as source_system,
         source_file,
         source_line,
         extract_date
@@ -34,7 +34,7 @@ servicenow as (
         old_value,
         new_value,
         actor_id,
-        cast('servicenow' as varchar) as source_system,
+        cast('servicenow' as string) as source_system,
         source_file,
         source_line,
         extract_date

@@ -22,7 +22,7 @@ psa as (
         resolved_at,
         closed_at,
         updated_at,
-        cast('psa' as varchar) as source_system,
+        cast('psa' as string) as source_system,
         source_file,
         source_line,
         extract_date
@@ -48,7 +48,7 @@ servicenow as (
         resolved_at,
         closed_at,
         updated_at,
-        cast('servicenow' as varchar) as source_system,
+        cast('servicenow' as string) as source_system,
         source_file,
         source_line,
         extract_date

@@ -40,7 +40,7 @@ final as (
 
     select
         {{ timeslip_subject_columns('billed_over_worked') }},
-        cast('excess_hours' as varchar) as measure,
+        cast('excess_hours' as string) as measure,
         cast(excess_hours as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([

@@ -88,7 +88,7 @@ backfilled as (
         members.sitting_end,
         members.entry_count,
         {{ dbt.datediff('members.sitting_start', 'members.sitting_end', 'second') }}
-        / 60.0 as sitting_minutes
+        / cast(60 as double) as sitting_minutes
 
     from old_entries
     inner join members
@@ -102,12 +102,12 @@ final as (
 
     select
         {{ timeslip_subject_columns('bulk_backfill') }},
-        cast('entries_in_sitting' as varchar) as measure,
+        cast('entries_in_sitting' as string) as measure,
         cast(entry_count as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
             "'one of '",
-            'cast(entry_count as varchar)',
+            'cast(entry_count as string)',
             "' entries for work at least '",
             format_number('secondary_threshold', 0),
             "' days old entered within '",
@@ -117,7 +117,7 @@ final as (
             "' local; this one for '",
             format_date('work_date'),
             "', '",
-            'cast(days_to_entry as varchar)',
+            'cast(days_to_entry as string)',
             "' days earlier; '",
             format_number('threshold', 0),
             "' or more in '",

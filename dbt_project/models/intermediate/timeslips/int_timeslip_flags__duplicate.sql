@@ -56,12 +56,12 @@ final as (
 
     select
         {{ timeslip_subject_columns('duplicate') }},
-        cast('copy_number' as varchar) as measure,
+        cast('copy_number' as string) as measure,
         cast(copy_number as double) as measured_value,
         cast(null as double) as threshold_value,
         {{ dbt.concat([
             "'copy '",
-            'cast(copy_number as varchar)',
+            'cast(copy_number as string)',
             "' of '",
             'original_timeslip_id',
             "': same engineer, '",

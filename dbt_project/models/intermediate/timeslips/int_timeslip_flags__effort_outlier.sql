@@ -83,13 +83,13 @@ outliers as (
 final as (
 
     select
-        cast('effort_outlier' as varchar) as rule_id,
-        cast('ticket' as varchar) as subject_type,
+        cast('effort_outlier' as string) as rule_id,
+        cast('ticket' as string) as subject_type,
         {{ dbt.concat(['engineer_id', "'|'", 'ticket_id']) }} as subject_id,
         engineer_id,
         client_id,
         ticket_id,
-        cast(null as varchar) as timeslip_id,
+        cast(null as string) as timeslip_id,
         cast(null as date) as work_date,
         first_work_date as period_start,
         last_work_date as period_end,
@@ -97,13 +97,13 @@ final as (
             {{ dbt.date_trunc('month', to_local_timestamp('ticket_created_at', 'client_timezone')) }}
             as date
         ) as month,
-        cast('hours_worked' as varchar) as measure,
+        cast('hours_worked' as string) as measure,
         cast(hours_worked as double) as measured_value,
         cast(threshold * median_hours as double) as threshold_value,
         {{ dbt.concat([
             format_number('hours_worked', 2),
             "' h in '",
-            'cast(entry_count as varchar)',
+            'cast(entry_count as string)',
             "' entries on '",
             'ticket_id',
             "' ('",
@@ -115,7 +115,7 @@ final as (
             "' to '",
             format_date('last_work_date'),
             "'; the median of '",
-            'cast(engineer_ticket_count as varchar)',
+            'cast(engineer_ticket_count as string)',
             "' engineer totals on such tickets is '",
             format_number('median_hours', 2),
             "' h; flagged above '",

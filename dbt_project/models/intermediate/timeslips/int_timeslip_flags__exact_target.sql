@@ -55,7 +55,7 @@ measured as (
         months.*,
         rule.threshold,
         rule.tertiary_threshold,
-        1.0 * months.exact_days / months.days_worked as exact_share
+        cast(months.exact_days as double) / months.days_worked as exact_share
 
     from months
     cross join rule
@@ -73,16 +73,16 @@ final as (
 
     select
         {{ engineer_month_subject_columns('exact_target') }},
-        cast('exact_target_share' as varchar) as measure,
+        cast('exact_target_share' as string) as measure,
         cast(exact_share as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
             "'billed exactly the daily target of '",
             format_number('daily_target', 2),
             "' h on '",
-            'cast(exact_days as varchar)',
+            'cast(exact_days as string)',
             "' of '",
-            'cast(days_worked as varchar)',
+            'cast(days_worked as string)',
             "' days worked in '",
             format_month('work_month'),
             "' ('",

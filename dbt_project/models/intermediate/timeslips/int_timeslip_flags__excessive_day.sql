@@ -46,18 +46,18 @@ excessive as (
 final as (
 
     select
-        cast('excessive_day' as varchar) as rule_id,
-        cast('engineer_day' as varchar) as subject_type,
+        cast('excessive_day' as string) as rule_id,
+        cast('engineer_day' as string) as subject_type,
         {{ dbt.concat(['engineer_id', "'|'", format_date('work_date')]) }} as subject_id,
         engineer_id,
-        cast(null as varchar) as client_id,
-        cast(null as varchar) as ticket_id,
-        cast(null as varchar) as timeslip_id,
+        cast(null as string) as client_id,
+        cast(null as string) as ticket_id,
+        cast(null as string) as timeslip_id,
         work_date,
         work_date as period_start,
         work_date as period_end,
         cast(null as date) as month,
-        cast('hours_worked' as varchar) as measure,
+        cast('hours_worked' as string) as measure,
         cast(hours_worked as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
@@ -66,7 +66,7 @@ final as (
             "' h on '",
             format_date('work_date'),
             "' in '",
-            'cast(entry_count as varchar)',
+            'cast(entry_count as string)',
             "' entries between '",
             format_time('first_started_local'),
             "' and '",

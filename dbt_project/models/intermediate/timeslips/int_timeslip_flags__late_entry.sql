@@ -55,7 +55,7 @@ final as (
 
     select
         {{ timeslip_subject_columns('late_entry') }},
-        cast('business_days_late' as varchar) as measure,
+        cast('business_days_late' as string) as measure,
         cast(business_days_late as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
@@ -64,9 +64,9 @@ final as (
             "' entered on '",
             format_date('entered_local_date'),
             "', '",
-            'cast(business_days_late as varchar)',
+            'cast(business_days_late as string)',
             "' business days ('",
-            'cast(days_to_entry as varchar)',
+            'cast(days_to_entry as string)',
             "' calendar days) later on calendar '",
             'calendar_id',
             "'; more than '",

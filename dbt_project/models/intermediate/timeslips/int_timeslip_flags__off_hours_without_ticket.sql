@@ -127,7 +127,7 @@ measured as (
         without_open_ticket.*,
         start_days.is_open_day as is_open_start_day,
         start_days.holiday_name,
-        (without_open_ticket.duration_seconds - coalesce(inside.inside_seconds, 0)) / 60.0
+        (without_open_ticket.duration_seconds - coalesce(inside.inside_seconds, 0)) / cast(60 as double)
             as outside_minutes
 
     from without_open_ticket
@@ -151,7 +151,7 @@ final as (
 
     select
         {{ timeslip_subject_columns('off_hours_without_ticket') }},
-        cast('outside_minutes' as varchar) as measure,
+        cast('outside_minutes' as string) as measure,
         cast(outside_minutes as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
@@ -173,7 +173,7 @@ final as (
             "': '",
             format_number('outside_minutes', 0),
             "' of '",
-            format_number('duration_seconds / 60.0', 0),
+            format_number('duration_seconds / cast(60 as double)', 0),
             "' min outside the opening hours of '",
             'calendar_id',
             "'; more than '",

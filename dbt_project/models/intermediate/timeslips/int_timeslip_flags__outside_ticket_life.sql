@@ -37,9 +37,9 @@ measured as (
     select
         *,
         {{ dbt.datediff('started_at', 'created_minute', 'second') }}
-        / 3600.0 as hours_before_creation,
+        / cast(3600 as double) as hours_before_creation,
         {{ dbt.datediff('ticket_closed_at', 'ended_at', 'second') }}
-        / 3600.0 as hours_after_closing
+        / cast(3600 as double) as hours_after_closing
 
     from on_tickets
 
@@ -62,7 +62,7 @@ final as (
         {{ timeslip_subject_columns('outside_ticket_life') }},
         cast(
             case when side = 'before_creation' then 'hours_before_creation' else 'hours_after_closing' end
-            as varchar
+            as string
         ) as measure,
         cast(
             case when side = 'before_creation' then hours_before_creation else hours_after_closing end

@@ -55,7 +55,7 @@ measured as (
             'case when ordered.ended_at < ordered.earlier_latest_end then ordered.ended_at '
             ~ 'else ordered.earlier_latest_end end',
             'second'
-        ) }} / 60.0 as overlap_minutes
+        ) }} / cast(60 as double) as overlap_minutes
 
     from ordered
     cross join rule
@@ -93,8 +93,8 @@ counterparts as (
 final as (
 
     select
-        cast('overlap' as varchar) as rule_id,
-        cast('timeslip' as varchar) as subject_type,
+        cast('overlap' as string) as rule_id,
+        cast('timeslip' as string) as subject_type,
         overlapping.timeslip_id as subject_id,
         overlapping.engineer_id,
         overlapping.client_id,
@@ -104,7 +104,7 @@ final as (
         overlapping.work_date as period_start,
         overlapping.work_date as period_end,
         overlapping.month,
-        cast('overlap_minutes' as varchar) as measure,
+        cast('overlap_minutes' as string) as measure,
         cast(overlapping.overlap_minutes as double) as measured_value,
         cast(overlapping.threshold as double) as threshold_value,
         {{ dbt.concat([

@@ -143,18 +143,18 @@ runs as (
 final as (
 
     select
-        cast('post_target_slowdown' as varchar) as rule_id,
-        cast('engineer_period' as varchar) as subject_type,
+        cast('post_target_slowdown' as string) as rule_id,
+        cast('engineer_period' as string) as subject_type,
         {{ dbt.concat(['engineer_id', "'|'", format_iso_week('week_start')]) }} as subject_id,
         engineer_id,
-        cast(null as varchar) as client_id,
-        cast(null as varchar) as ticket_id,
-        cast(null as varchar) as timeslip_id,
+        cast(null as string) as client_id,
+        cast(null as string) as ticket_id,
+        cast(null as string) as timeslip_id,
         cast(null as date) as work_date,
         week_start as period_start,
         cast({{ dbt.dateadd('day', 6, 'week_start') }} as date) as period_end,
         cast(null as date) as month,
-        cast('pace_drop' as varchar) as measure,
+        cast('pace_drop' as string) as measure,
         cast(pace_drop as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
@@ -173,7 +173,7 @@ final as (
             "' h worked): '",
             format_number('100 * pace_drop', 0),
             "'% slower, in a run of '",
-            'cast(run_weeks as varchar)',
+            'cast(run_weeks as string)',
             "' such weeks; flagged from '",
             format_number('100 * threshold', 0),
             "'% slower in '",

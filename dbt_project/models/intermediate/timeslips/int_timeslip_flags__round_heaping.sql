@@ -74,9 +74,9 @@ measured as (
         rule.threshold,
         rule.secondary_threshold,
         rule.tertiary_threshold,
-        1.0 * engineer_months.round_count / engineer_months.entry_count as round_share,
+        cast(engineer_months.round_count as double) / engineer_months.entry_count as round_share,
         team_months.entry_count - engineer_months.entry_count as rest_entry_count,
-        1.0 * (team_months.round_count - engineer_months.round_count)
+        cast(team_months.round_count - engineer_months.round_count as double)
         / (team_months.entry_count - engineer_months.entry_count) as rest_round_share
 
     from engineer_months
@@ -104,13 +104,13 @@ final as (
 
     select
         {{ engineer_month_subject_columns('round_heaping') }},
-        cast('round_share' as varchar) as measure,
+        cast('round_share' as string) as measure,
         cast(round_share as double) as measured_value,
         cast(threshold as double) as threshold_value,
         {{ dbt.concat([
-            'cast(round_count as varchar)',
+            'cast(round_count as string)',
             "' of '",
-            'cast(entry_count as varchar)',
+            'cast(entry_count as string)',
             "' entries in '",
             format_month('work_month'),
             "' last whole or half hours ('",
@@ -120,7 +120,7 @@ final as (
             "' '",
             format_number('100 * rest_round_share', 0),
             "'% of '",
-            'cast(rest_entry_count as varchar)',
+            'cast(rest_entry_count as string)',
             "'; flagged at '",
             format_number('100 * threshold', 0),
             "'% and '",

@@ -41,7 +41,7 @@ final as (
 
     select
         {{ timeslip_subject_columns('vague_note') }},
-        cast('note_characters' as varchar) as measure,
+        cast('note_characters' as string) as measure,
         cast(note_length as double) as measured_value,
         cast(secondary_threshold as double) as threshold_value,
         {{ dbt.concat([
@@ -49,7 +49,7 @@ final as (
             format_number('hours_worked', 2),
             "' h with '",
             "case when note_length = 0 then 'no notes' else "
-            ~ dbt.concat(["'notes \"'", "trim(notes)", "'\" ('", "cast(note_length as varchar)", "' characters)'"])
+            ~ dbt.concat(["'notes \"'", "trim(notes)", "'\" ('", "cast(note_length as string)", "' characters)'"])
             ~ " end",
             "'; entries of '",
             format_number('threshold', 2),

@@ -22,7 +22,7 @@ parameters as (
 
     select
         {% if as_of_var -%}
-            cast('{{ dbt.escape_single_quotes(as_of_var) }}' as timestamp with time zone) as as_of,
+            cast('{{ dbt.escape_single_quotes(as_of_var) }}' as {{ type_instant() }}) as as_of,
             'var' as as_of_source,
         {%- else -%}
             latest_updated_at as as_of,

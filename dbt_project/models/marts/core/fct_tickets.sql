@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=scoped_incremental(),
         incremental_strategy='replace_scope',
         incremental_scope='ticket_scope',
         on_schema_change='fail',
@@ -75,10 +75,8 @@ resolutions as (
     select
         ticket_id,
         last_resolved_at,
-        cast(
-            {{ dbt.datediff('created_at', 'last_resolved_at', 'minute') }}
-            as bigint
-        ) as calendar_resolution_minutes
+        {{ epoch_minute('last_resolved_at') }} - {{ epoch_minute('created_at') }}
+        as calendar_resolution_minutes
 
     from last_resolutions
 

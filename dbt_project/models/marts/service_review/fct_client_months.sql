@@ -112,7 +112,7 @@ rated as (
                 when xla_targets_evaluated = 0 then 'insufficient_data'
                 when xla_targets_missed > 0 then 'missed'
                 else 'met'
-            end as varchar
+            end as string
         ) as xla_status
 
     from joined

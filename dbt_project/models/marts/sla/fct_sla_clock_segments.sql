@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=scoped_incremental(),
         incremental_strategy='replace_scope',
         incremental_scope='sla_segment_scope',
         on_schema_change='fail',

@@ -9,14 +9,14 @@ source as (
 renamed as (
 
     select
-        cast(file_name as varchar) as file_name,
-        cast(extract as varchar) as extract,
+        cast(file_name as string) as file_name,
+        cast(extract as string) as extract,
         cast(line_number as bigint) as line_number,
-        cast(raw_line as varchar) as raw_line,
-        cast(reason as varchar) as reason,
-        cast(file_sha256 as varchar) as file_sha256,
-        cast(run_id as varchar) as run_id,
-        cast(ingested_at as timestamp with time zone) as ingested_at
+        cast(raw_line as string) as raw_line,
+        cast(reason as string) as reason,
+        cast(file_sha256 as string) as file_sha256,
+        cast(run_id as string) as run_id,
+        cast(ingested_at as {{ type_instant() }}) as ingested_at
 
     from source
 
@@ -38,7 +38,7 @@ ranked as (
 )
 
 select
-    {{ dbt.concat(['file_sha256', "':'", dbt.cast('line_number', 'varchar')]) }}
+    {{ dbt.concat(['file_sha256', "':'", dbt.cast('line_number', 'string')]) }}
         as quarantine_row_id,
     file_name,
     extract,

@@ -9,22 +9,22 @@ source as (
 renamed as (
 
     select
-        cast(response_id as varchar) as response_id,
-        cast(survey_type as varchar) as survey_type,
-        cast(nullif(ticket_id, '') as varchar) as ticket_id,
-        cast(client_id as varchar) as client_id,
-        cast(nullif(contact_id, '') as varchar) as contact_id,
-        cast(sent_at as timestamp with time zone) as sent_at,
-        cast(responded_at as timestamp with time zone) as responded_at,
+        cast(response_id as string) as response_id,
+        cast(survey_type as string) as survey_type,
+        cast(nullif(ticket_id, '') as string) as ticket_id,
+        cast(client_id as string) as client_id,
+        cast(nullif(contact_id, '') as string) as contact_id,
+        cast(sent_at as {{ type_instant() }}) as sent_at,
+        cast(responded_at as {{ type_instant() }}) as responded_at,
         cast(score as bigint) as score,
-        cast(nullif(comment, '') as varchar) as comment,
+        cast(nullif(comment, '') as string) as comment,
         cast(lost_time_minutes as double) as lost_time_minutes,
-        cast(follow_up_at as timestamp with time zone) as follow_up_at,
-        cast(nullif(follow_up_by, '') as varchar) as follow_up_by,
-        cast(nullif(follow_up_outcome, '') as varchar) as follow_up_outcome,
-        cast(_source_file as varchar) as source_file,
+        cast(follow_up_at as {{ type_instant() }}) as follow_up_at,
+        cast(nullif(follow_up_by, '') as string) as follow_up_by,
+        cast(nullif(follow_up_outcome, '') as string) as follow_up_outcome,
+        cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
-        cast(_file_sha256 as varchar) as file_sha256,
+        cast(_file_sha256 as string) as file_sha256,
         cast(_extract_date as date) as extract_date
 
     from source

@@ -9,16 +9,16 @@ source as (
 renamed as (
 
     select
-        cast(event_id as varchar) as event_id,
-        cast(ticket_id as varchar) as ticket_id,
-        cast(occurred_at as timestamp with time zone) as occurred_at,
-        cast(field as varchar) as field,
-        cast(nullif(old_value, '') as varchar) as old_value,
-        cast(nullif(new_value, '') as varchar) as new_value,
-        cast(nullif(actor_id, '') as varchar) as actor_id,
-        cast(_source_file as varchar) as source_file,
+        cast(event_id as string) as event_id,
+        cast(ticket_id as string) as ticket_id,
+        cast(occurred_at as {{ type_instant() }}) as occurred_at,
+        cast(field as string) as field,
+        cast(nullif(old_value, '') as string) as old_value,
+        cast(nullif(new_value, '') as string) as new_value,
+        cast(nullif(actor_id, '') as string) as actor_id,
+        cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
-        cast(_file_sha256 as varchar) as file_sha256,
+        cast(_file_sha256 as string) as file_sha256,
         cast(_extract_date as date) as extract_date
 
     from source

@@ -9,23 +9,23 @@ source as (
 renamed as (
 
     select
-        cast(timeslip_id as varchar) as timeslip_id,
-        cast(engineer_id as varchar) as engineer_id,
-        cast(nullif(ticket_id, '') as varchar) as ticket_id,
-        cast(nullif(client_id, '') as varchar) as client_id,
+        cast(timeslip_id as string) as timeslip_id,
+        cast(engineer_id as string) as engineer_id,
+        cast(nullif(ticket_id, '') as string) as ticket_id,
+        cast(nullif(client_id, '') as string) as client_id,
         cast(work_date as date) as work_date,
-        cast(started_at as timestamp with time zone) as started_at,
-        cast(ended_at as timestamp with time zone) as ended_at,
+        cast(started_at as {{ type_instant() }}) as started_at,
+        cast(ended_at as {{ type_instant() }}) as ended_at,
         cast(hours_worked as double) as hours_worked,
         cast(hours_billed as double) as hours_billed,
-        cast(billable as varchar) as billable,
-        cast(nullif(work_type, '') as varchar) as work_type,
-        cast(nullif(notes, '') as varchar) as notes,
-        cast(entered_at as timestamp with time zone) as entered_at,
-        cast(updated_at as timestamp with time zone) as updated_at,
-        cast(_source_file as varchar) as source_file,
+        cast(billable as string) as billable,
+        cast(nullif(work_type, '') as string) as work_type,
+        cast(nullif(notes, '') as string) as notes,
+        cast(entered_at as {{ type_instant() }}) as entered_at,
+        cast(updated_at as {{ type_instant() }}) as updated_at,
+        cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
-        cast(_file_sha256 as varchar) as file_sha256,
+        cast(_file_sha256 as string) as file_sha256,
         cast(_extract_date as date) as extract_date
 
     from source

@@ -9,10 +9,10 @@ source as (
 renamed as (
 
     select
-        cast(calendar_id as varchar) as calendar_id,
+        cast(calendar_id as string) as calendar_id,
         cast(weekday as integer) as weekday,
-        cast(opens_at as varchar) as opens_at,
-        cast(closes_at as varchar) as closes_at
+        cast(opens_at as string) as opens_at,
+        cast(closes_at as string) as closes_at
 
     from source
 

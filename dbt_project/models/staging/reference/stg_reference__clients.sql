@@ -9,11 +9,11 @@ source as (
 renamed as (
 
     select
-        cast(client_id as varchar) as client_id,
-        cast(client_name as varchar) as client_name,
-        cast(timezone as varchar) as timezone,
-        cast(calendar_id as varchar) as calendar_id,
-        cast(contract_tier as varchar) as contract_tier,
+        cast(client_id as string) as client_id,
+        cast(client_name as string) as client_name,
+        cast(timezone as string) as timezone,
+        cast(calendar_id as string) as calendar_id,
+        cast(contract_tier as string) as contract_tier,
         cast(contract_start as date) as contract_start,
         cast(contract_end as date) as contract_end
 

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        cast(engineer_id as varchar) as engineer_id,
+        cast(engineer_id as string) as engineer_id,
         cast(leave_date as date) as leave_date,
         cast(hours as double) as leave_hours
 

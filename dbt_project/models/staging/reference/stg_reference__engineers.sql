@@ -9,12 +9,12 @@ source as (
 renamed as (
 
     select
-        cast(engineer_id as varchar) as engineer_id,
-        cast(engineer_name as varchar) as engineer_name,
-        cast(team as varchar) as team,
-        cast(role as varchar) as role,
-        cast(calendar_id as varchar) as calendar_id,
-        cast(timezone as varchar) as timezone,
+        cast(engineer_id as string) as engineer_id,
+        cast(engineer_name as string) as engineer_name,
+        cast(team as string) as team,
+        cast(role as string) as role,
+        cast(calendar_id as string) as calendar_id,
+        cast(timezone as string) as timezone,
         cast(weekly_contracted_hours as double) as weekly_contracted_hours,
         cast(billable_target_pct as double) as billable_target_pct,
         cast(start_date as date) as start_date,

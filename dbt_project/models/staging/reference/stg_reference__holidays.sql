@@ -9,9 +9,9 @@ source as (
 renamed as (
 
     select
-        cast(calendar_id as varchar) as calendar_id,
+        cast(calendar_id as string) as calendar_id,
         cast(holiday_date as date) as holiday_date,
-        cast(holiday_name as varchar) as holiday_name
+        cast(holiday_name as string) as holiday_name
 
     from source
 

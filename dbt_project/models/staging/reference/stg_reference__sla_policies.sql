@@ -9,14 +9,14 @@ source as (
 renamed as (
 
     select
-        cast(contract_tier as varchar) as contract_tier,
-        cast(priority as varchar) as priority,
-        cast(metric as varchar) as metric,
+        cast(contract_tier as string) as contract_tier,
+        cast(priority as string) as priority,
+        cast(metric as string) as metric,
         cast(target_minutes as bigint) as target_minutes,
-        cast(clock as varchar) as clock,
+        cast(clock as string) as clock,
         -- `Waiting Customer; Waiting Vendor` means the same as without the spaces.
         nullif(
-            trim(replace(replace(cast(pause_statuses as varchar), '; ', ';'), ' ;', ';')), ''
+            trim(replace(replace(cast(pause_statuses as string), '; ', ';'), ' ;', ';')), ''
         ) as pause_statuses,
         cast(attainment_target_pct as double) as attainment_target_pct
 

@@ -9,13 +9,13 @@ source as (
 renamed as (
 
     select
-        cast(rule_id as varchar) as rule_id,
+        cast(rule_id as string) as rule_id,
         cast(enabled as boolean) as is_enabled,
-        cast(severity as varchar) as severity,
+        cast(severity as string) as severity,
         cast(threshold as double) as threshold,
         cast(secondary_threshold as double) as secondary_threshold,
         cast(tertiary_threshold as double) as tertiary_threshold,
-        cast(description as varchar) as description
+        cast(description as string) as description
 
     from source
 

@@ -9,12 +9,12 @@ source as (
 renamed as (
 
     select
-        cast(rule_id as varchar) as rule_id,
-        cast(subject_id as varchar) as subject_id,
-        cast(decision as varchar) as decision,
-        cast(reviewed_by as varchar) as reviewed_by,
-        cast(reviewed_at as timestamp with time zone) as reviewed_at,
-        cast(reason as varchar) as reason
+        cast(rule_id as string) as rule_id,
+        cast(subject_id as string) as subject_id,
+        cast(decision as string) as decision,
+        cast(reviewed_by as string) as reviewed_by,
+        cast(reviewed_at as {{ type_instant() }}) as reviewed_at,
+        cast(reason as string) as reason
 
     from source
 

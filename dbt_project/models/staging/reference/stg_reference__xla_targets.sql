@@ -9,9 +9,9 @@ source as (
 renamed as (
 
     select
-        cast(contract_tier as varchar) as contract_tier,
-        cast(metric as varchar) as metric,
-        cast(comparator as varchar) as comparator,
+        cast(contract_tier as string) as contract_tier,
+        cast(metric as string) as metric,
+        cast(comparator as string) as comparator,
         cast(target as double) as target,
         cast(min_responses as bigint) as min_responses
 
