@@ -7,11 +7,13 @@ the whole warehouse once.
 """
 
 import hashlib
+import importlib
+import os
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from orchestration.config import settings
+from orchestration.config import ConfigError, settings
 from orchestration.ingest.assets import INGEST_MODE_TAG, LANDING_ONLY
 from orchestration.ingest.landing import pending_files
 from orchestration.ingest.partitions import has_partition, partition_key
@@ -22,14 +24,51 @@ JOB_NAME = "xla_run"
 # Every run of the job carries this tag; dagster.yaml lets one such run go at a time.
 RUN_TAG = "xla/warehouse"
 
-xla_run_job = dg.define_asset_job(
-    JOB_NAME,
-    selection=dg.AssetSelection.all(),
-    description="Ingest new landing files, build the warehouse with dbt, run the quality gate, "
-    "and publish if it passed.",
-    executor_def=dg.in_process_executor,
-    tags={RUN_TAG: "run"},
-)
+# How the Dagster instance runs the job's steps (docs/cluster.md). `in_process`, the
+# default, runs them one after another in the run's own process: the steps form a chain,
+# and a process per step would load the definitions again for each. `xla run` and
+# `xla backfill` always execute in process, whatever this says.
+EXECUTOR_VARIABLE = "XLA_DAGSTER_EXECUTOR"
+# name -> (module, attribute, package that provides it)
+EXECUTORS = {
+    "in_process": ("dagster", "in_process_executor", "dagster"),
+    "multiprocess": ("dagster", "multiprocess_executor", "dagster"),
+    "k8s": ("dagster_k8s", "k8s_job_executor", "dagster-k8s"),
+    "celery": ("dagster_celery", "celery_executor", "dagster-celery"),
+    "celery_k8s": ("dagster_celery_k8s", "celery_k8s_job_executor", "dagster-celery-k8s"),
+}
+
+
+def executor() -> dg.ExecutorDefinition:
+    """The executor that `XLA_DAGSTER_EXECUTOR` names (default `in_process`)."""
+    name = os.environ.get(EXECUTOR_VARIABLE, "").strip() or "in_process"
+    if name not in EXECUTORS:
+        raise ConfigError(
+            f"{EXECUTOR_VARIABLE}={name!r} is not an executor; use one of {', '.join(EXECUTORS)}"
+        )
+    module, attribute, package = EXECUTORS[name]
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except ImportError:
+        raise ConfigError(
+            f"{EXECUTOR_VARIABLE}={name} needs the package {package} (the release matching "
+            f"dagster {dg.__version__}); install it or unset {EXECUTOR_VARIABLE}"
+        ) from None
+
+
+def define_job():
+    """The job `xla_run`, run by the executor the environment chooses."""
+    return dg.define_asset_job(
+        JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        description="Ingest new landing files, build the warehouse with dbt, run the quality "
+        "gate, and publish if it passed.",
+        executor_def=executor(),
+        tags={RUN_TAG: "run"},
+    )
+
+
+xla_run_job = define_job()
 
 
 def has_work() -> tuple[bool, str]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.config import REPO_ROOT
+from orchestration import jobs
+from orchestration.config import REPO_ROOT, ConfigError
 from orchestration.jobs import JOB_NAME
 
 
@@ -61,6 +62,46 @@ def test_one_job_and_what_launches_it(defs: dg.Definitions) -> None:
     assert job.executor_def.name == "in_process"
     assert {s.name for s in defs.schedules} == {"nightly"}
     assert {s.name for s in defs.sensors} == {"landing_files"}
+
+
+@pytest.mark.parametrize(
+    ("value", "executor"),
+    [
+        (None, "in_process"),
+        ("", "in_process"),
+        ("in_process", "in_process"),
+        ("multiprocess", "multiprocess"),
+    ],
+)
+def test_the_jobs_executor_follows_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, executor: str
+) -> None:
+    if value is None:
+        monkeypatch.delenv("XLA_DAGSTER_EXECUTOR", raising=False)
+    else:
+        monkeypatch.setenv("XLA_DAGSTER_EXECUTOR", value)
+    assert jobs.define_job().executor_def.name == executor
+
+
+def test_an_unknown_executor_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XLA_DAGSTER_EXECUTOR", "threads")
+    with pytest.raises(ConfigError) as refused:
+        jobs.define_job()
+    assert str(refused.value) == (
+        "XLA_DAGSTER_EXECUTOR='threads' is not an executor; "
+        "use one of in_process, multiprocess, k8s, celery, celery_k8s"
+    )
+
+
+def test_a_cluster_executor_without_its_package_names_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XLA_DAGSTER_EXECUTOR", "k8s")
+    monkeypatch.setitem(sys.modules, "dagster_k8s", None)  # as if not installed
+    with pytest.raises(
+        ConfigError, match=r"^XLA_DAGSTER_EXECUTOR=k8s needs the package dagster-k8s "
+    ):
+        jobs.define_job()
 
 
 def test_the_workspace_loads_as_dagster_dev_loads_it(tmp_path: Path) -> None:
