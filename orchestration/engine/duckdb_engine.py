@@ -40,7 +40,7 @@ class DuckDBReader(Reader):
 
     def arrow(self, schema: str, table: str) -> pa.Table:
         try:
-            return self._con.execute(
+            return self._con.sql(
                 f"select * from {bi_file.identifier(schema, table)}"
             ).to_arrow_table()
         except duckdb.Error as exc:

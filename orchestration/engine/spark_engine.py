@@ -238,10 +238,11 @@ class SparkEngine:
                     if relation.schema == target_schema() and not publish_free_text()
                     else "*"
                 )
-                spark.sql(
-                    f"create or replace table {_quote(published, relation.name)} "
-                    f"using parquet as select {select} from {source}"
-                )
+                # Spark's built-in catalog replaces no Parquet table in one statement
+                # (`create or replace` needs a v2 table format): dropped, then created.
+                target = _quote(published, relation.name)
+                spark.sql(f"drop table if exists {target}")
+                spark.sql(f"create table {target} using parquet as select {select} from {source}")
             for name, table in audit_tables.items():
                 spark.createDataFrame(table).write.mode("overwrite").format("parquet").saveAsTable(
                     _quote(published, name)
