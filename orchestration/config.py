@@ -4,6 +4,11 @@
 `published/` and `audit/`. `XLA_SEEDS_DIR` (default: the repo's `seeds/`) holds the
 MSP's reference data. Both are resolved to absolute paths and exported back into the
 environment, so that Dagster and dbt's `profiles.yml` always read the same folders.
+
+`XLA_ENGINE` (`duckdb`, the default, or `spark`) picks the engine that builds, audits and
+publishes the warehouse (`orchestration/engine/`). With Spark, `XLA_LAKE_URI` (default:
+the data folder's `lake/`) is where Spark reads the lake, e.g. object storage the lake is
+copied to, and `XLA_SPARK_PUBLISHED_SCHEMA` (default `published`) is the schema BI reads.
 """
 
 from __future__ import annotations
@@ -26,6 +31,17 @@ def sql_literal(value: object) -> str:
 
 class ConfigError(Exception):
     """Bad usage or configuration; the CLI exits 2 with the message."""
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def engine_name() -> str:
+    """The engine `XLA_ENGINE` picks (default `duckdb`); dbt's target has the same name."""
+    value = os.environ.get("XLA_ENGINE", "duckdb")
+    if value not in ENGINES:
+        raise ConfigError(f"XLA_ENGINE must be one of {', '.join(ENGINES)}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,7 @@ def settings() -> Settings:
         raise ConfigError(f"XLA_SEEDS_DIR {seeds_dir} is not a folder")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"XLA_DATA_DIR {data_dir} exists and is not a folder")
+    engine_name()  # a bad XLA_ENGINE is bad configuration before anything runs
     os.environ["XLA_DATA_DIR"] = str(data_dir)
     os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
     os.environ["XLA_DBT_SEEDS"] = dbt_seed_path(seeds_dir)

@@ -60,3 +60,24 @@ def withhold_free_text(con: duckdb.DuckDBPyConnection) -> None:
             "where rule_id = 'vague_note'",
             [_QUOTED_NOTES],
         )
+
+
+def withheld_select(table: str, columns: list[str]) -> str:
+    """The select list that copies a `main` table with its free text withheld, for an
+    engine whose published tables are written once (Spark): the same columns and rows
+    as `withhold_free_text`, as expressions instead of updates."""
+    rows = {column: where for name, column, where in WITHHELD if name == table}
+    notes = _QUOTED_NOTES.replace("\\", "\\\\").replace("'", "\\'")
+    found = []
+    for column in columns:
+        quoted = "`" + column.replace("`", "``") + "`"
+        if column in rows:
+            found.append(f"case when {rows[column]} then null else {quoted} end as {quoted}")
+        elif (table, column) == ("fct_timeslip_flags", "evidence"):
+            found.append(
+                f"case when rule_id = 'vague_note' then regexp_replace({quoted}, '{notes}', "
+                f"'notes withheld ($1)') else {quoted} end as {quoted}"
+            )
+        else:
+            found.append(quoted)
+    return ", ".join(found)

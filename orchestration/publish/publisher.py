@@ -22,14 +22,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, sql_literal
+from orchestration import engine
+from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
 from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic
 from orchestration.ingest import ledger
-from orchestration.publish.free_text import publish_free_text, withhold_free_text
+from orchestration.publish.bi_file import (  # noqa: F401  (the BI file's names, as before)
+    AUDIT_DOCS,
+    PUBLISHED_STORAGE_VERSION,
+    PublishedRelation,
+)
+from orchestration.publish.free_text import publish_free_text
 from orchestration.quality import results
 
 
@@ -157,59 +162,6 @@ def _publications_table(items: list[Publication]) -> pa.Table:
     )
 
 
-# The audit tables are written here rather than by dbt; their documentation travels
-# with them into the published file, where BI tools show it.
-AUDIT_DOCS: dict[str, tuple[str, dict[str, str]]] = {
-    "audit_check_results": (
-        "Every check of every run, append-only: ingest checks, Great Expectations suites, "
-        "dbt tests and the gate's reconciliations.",
-        {
-            "run_id": "The run that evaluated the check.",
-            "stage": "Where it ran: ingest, dbt or gate.",
-            "check_name": "The check: a dbt test name, row_conservation, ...",
-            "target": "The asset or table the check guards.",
-            "severity": "error blocks publication; warn is published for review.",
-            "passed": "Whether the check passed.",
-            "failing_count": "Failing rows (or files, or models) found by the check.",
-            "sample_keys": "JSON list of up to five keys of failing rows (file:line for ingest).",
-            "detail": "What was counted, or why the check failed.",
-            "checked_at": "When the result was recorded (UTC).",
-        },
-    ),
-    "audit_publications": (
-        "Every publication of the warehouse: what went in and what the checks said.",
-        {
-            "run_id": "The run that published.",
-            "published_at": "When the file was replaced (UTC).",
-            "as_of": "The instant 'now' of the build (UTC): --as-of or the latest updated_at.",
-            "input_files": "Number of landing files ingested so far.",
-            "inputs": "JSON list of the ingested files: name, SHA-256, rows.",
-            "seeds": "JSON object: each reference file's SHA-256.",
-            "code_version": "Package version and a digest of the code and dbt project.",
-            "fingerprint": "Digest of inputs, seeds, code and as_of; equal inputs, equal marts.",
-            "checks_total": "Checks evaluated in the publishing run.",
-            "checks_warned": "warn checks that did not pass in the publishing run.",
-        },
-    ),
-    "audit_ingested_files": (
-        "Every landing file ingested: where its rows went. rows_in = rows_loaded + "
-        "rows_quarantined for every file.",
-        {
-            "file_name": "The landing file's name.",
-            "extract": "tickets, ticket_events, timeslips or surveys.",
-            "extract_date": "The date in the file name.",
-            "sha256": "SHA-256 of the file's bytes; the same bytes again are a no-op.",
-            "rows_in": "Data rows read from the file.",
-            "rows_loaded": "Rows written to the lake.",
-            "rows_quarantined": "Rows written to quarantine_rows with a reason.",
-            "archive_file": "Where the original file is kept, under the data folder.",
-            "run_id": "The run that ingested it.",
-            "ingested_at": "When it was ingested (UTC).",
-        },
-    ),
-}
-
-
 def _ingested_files_table(settings: Settings) -> pa.Table:
     entries = sorted(ledger.load(settings).values(), key=lambda e: (e.ingested_at, e.file_name))
     return pa.table(
@@ -233,29 +185,12 @@ def _ingested_files_table(settings: Settings) -> pa.Table:
     )
 
 
-def _describe(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    description, columns = AUDIT_DOCS[table]
-    con.execute(f"comment on table {table} is {sql_literal(description)}")
-    for column, text in columns.items():
-        con.execute(f"comment on column {table}.{column} is {sql_literal(text)}")
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-@dataclass(frozen=True)
-class PublishedRelation:
-    """A table of the build that BI tools read, with its dbt documentation."""
-
-    schema: str
-    name: str
-    description: str = ""
-    columns: tuple[tuple[str, str], ...] = ()
 
 
 def _one_line(text: str | None) -> str:
@@ -320,11 +255,8 @@ def publish(
     already has the old file open keeps its consistent copy.
     """
     files, seeds = inputs_of(settings)
-    source = duckdb.connect(str(settings.build_db), read_only=True)
-    try:
-        as_of_value = source.execute("select max(as_of) from run_parameters").fetchone()[0]
-    finally:
-        source.close()
+    with engine.current(settings).reader() as build:
+        ((as_of_value,),) = build.query("select max(as_of) from run_parameters")
     now = datetime.now(UTC)
     publication = Publication(
         run_id=run_id,
@@ -361,72 +293,20 @@ def publish(
     return publication
 
 
-# The BI file is written in a storage format that DuckDB 1.0 and later can read: BI tools
-# reach it through drivers (JDBC, ODBC, SQLAlchemy) that often lag DuckDB releases, and
-# a file in DuckDB 2.0's own format cannot be opened by any 1.x driver or CLI.
-PUBLISHED_STORAGE_VERSION = "v1.0.0"
-
-
-def _identifier(*parts: str) -> str:
-    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
-
-
-def _comment(con: duckdb.DuckDBPyConnection, relation: PublishedRelation) -> None:
-    """Carry the dbt descriptions into the published file (`CREATE TABLE AS` drops them),
-    so a BI tool shows what each table and column means."""
-    table = _identifier(relation.schema, relation.name)
-    if relation.description:
-        con.execute(f"comment on table {table} is {sql_literal(relation.description)}")
-    present = {
-        str(name).lower(): str(name)
-        for (name,) in con.execute(
-            "select column_name from duckdb_columns() "
-            "where database_name = current_database() and schema_name = ? and table_name = ?",
-            [relation.schema, relation.name],
-        ).fetchall()
-    }
-    for name, text in relation.columns:
-        column = present.get(name.lower())
-        if column is not None:
-            con.execute(f"comment on column {table}.{_identifier(column)} is {sql_literal(text)}")
-
-
 def _write_warehouse(
     settings: Settings,
     path: Path,
     relations: Sequence[PublishedRelation],
     publication: Publication,
 ) -> None:
-    """The BI file: the marts and seeds of the build with their descriptions, plus the
-    audit tables."""
-    con = duckdb.connect(
-        str(path), config={"storage_compatibility_version": PUBLISHED_STORAGE_VERSION}
-    )
-    try:
-        con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
-        for relation in relations:
-            schema, name = relation.schema, relation.name
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(
-                f'create table "{schema}"."{name}" as select * from build."{schema}"."{name}"'
-            )
-            _comment(con, relation)
-        con.execute("detach build")
-        if not publish_free_text():
-            withhold_free_text(con)
-        audit_tables = {
-            "audit_check_results": results.history(settings),
-            "audit_publications": _publications_table([*publications(settings), publication]),
-            "audit_ingested_files": _ingested_files_table(settings),
-        }
-        for name, table in audit_tables.items():
-            con.register("incoming", table)
-            con.execute(f"create table {name} as select * from incoming")
-            con.unregister("incoming")
-            _describe(con, name)
-        con.execute("checkpoint")
-    finally:
-        con.close()
+    """The BI file (and, on Spark, the published schema): the marts and seeds of the
+    build with their descriptions, plus the audit tables."""
+    audit_tables = {
+        "audit_check_results": results.history(settings),
+        "audit_publications": _publications_table([*publications(settings), publication]),
+        "audit_ingested_files": _ingested_files_table(settings),
+    }
+    engine.current(settings).publish(path, relations, audit_tables)
 
 
 def _fsync_tree(root: Path) -> None:

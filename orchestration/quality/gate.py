@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import dagster as dg
-import duckdb
 from dagster import AssetExecutionContext
 
-from orchestration.config import Settings, sql_literal
+from orchestration import engine
+from orchestration.config import Settings
 from orchestration.contract import LANDING_EXTRACTS
+from orchestration.engine import lake
 from orchestration.faults import maybe_crash
 from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
@@ -87,63 +88,46 @@ def decide(run_results: list[results.CheckResult]) -> GateDecision:
     return GateDecision(not blocking, len(run_results), blocking, warnings)
 
 
-def _glob(settings: Settings, folder: str) -> str:
-    return sql_literal(settings.lake_dir / folder / "*.parquet")
-
-
 def reconcile(settings: Settings) -> list[results.CheckResult]:
-    """Counts that must agree between the ledger, the lake and the built warehouse."""
+    """Counts that must agree between the ledger, the lake and the built warehouse.
+
+    The lake's side is counted in its Parquet files, whatever engine built the
+    warehouse; the warehouse's side is asked of the engine."""
     entries = ledger.load(settings).values()
-    con = duckdb.connect()
-    try:
-        count = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        lake_rows = sum(
-            count(f"select count(*) from read_parquet({_glob(settings, e)})")
-            for e in LANDING_EXTRACTS
+    lake_rows = sum(lake.row_count(settings.lake_dir / e) for e in LANDING_EXTRACTS)
+    quarantined = lake.row_count(settings.lake_dir / QUARANTINE_DIR)
+    lake_tickets = sum(
+        lake.distinct_count(settings.lake_dir / folder, columns)
+        for folder, columns in TICKET_IDENTITIES.items()
+    )
+    rows_in = sum(e.rows_in for e in entries)
+    found = [
+        results.CheckResult(
+            "lake_row_conservation",
+            "lake",
+            "error",
+            rows_in == lake_rows + quarantined,
+            failing_count=abs(rows_in - lake_rows - quarantined),
+            detail=(
+                f"{len(entries)} files: {rows_in} rows in = "
+                f"{lake_rows} lake + {quarantined} quarantine"
+            ),
         )
-        quarantined = count(f"select count(*) from read_parquet({_glob(settings, QUARANTINE_DIR)})")
-        lake_tickets = sum(
-            count(
-                f"select count(distinct ({', '.join(columns)})) "
-                f"from read_parquet({_glob(settings, folder)})"
-            )
-            for folder, columns in TICKET_IDENTITIES.items()
-        )
-        rows_in = sum(e.rows_in for e in entries)
-        found = [
-            results.CheckResult(
-                "lake_row_conservation",
-                "lake",
-                "error",
-                rows_in == lake_rows + quarantined,
-                failing_count=abs(rows_in - lake_rows - quarantined),
-                detail=(
-                    f"{len(entries)} files: {rows_in} rows in = "
-                    f"{lake_rows} lake + {quarantined} quarantine"
-                ),
-            )
-        ]
-        con.execute(f"attach {sql_literal(settings.build_db)} as build (read_only)")
-        tables = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_catalog = 'build'"
-            ).fetchall()
-        }
+    ]
+    with engine.current(settings).reader() as build:
+        tables = build.tables()
 
         def table_count(name: str, sql: str) -> int | None:
-            return count(sql) if name in tables else None
+            return int(build.query(sql)[0][0]) if name in tables else None
 
-        built_tickets = table_count("fct_tickets", "select count(*) from build.fct_tickets")
+        built_tickets = table_count("fct_tickets", "select count(*) from fct_tickets")
         published_quarantine = table_count(
-            "quarantine_rows", "select count(*) from build.quarantine_rows"
+            "quarantine_rows", "select count(*) from quarantine_rows"
         )
         as_of_rows = table_count(
-            "run_parameters", "select count(*) from build.run_parameters where as_of is not null"
+            "run_parameters", "select count(*) from run_parameters where as_of is not null"
         )
-        rule_checks = _timeslip_rule_checks(con, tables)
-    finally:
-        con.close()
+        rule_checks = _timeslip_rule_checks(build, tables)
     found.append(
         _agree(
             "tickets_reconcile",
@@ -166,9 +150,29 @@ def reconcile(settings: Settings) -> list[results.CheckResult]:
     return found + rule_checks
 
 
-def _timeslip_rule_checks(
-    con: duckdb.DuckDBPyConnection, tables: set[str]
-) -> list[results.CheckResult]:
+# Per rule: its flags, those no auditor cleared, and the first five subjects of those.
+_OPEN = "coalesce(waiver_decision, '') <> 'cleared'"
+_RULE_COUNTS = f"""
+    select rule_id, count(*), sum(case when {_OPEN} then 1 else 0 end), max(severity)
+    from fct_timeslip_flags
+    group by rule_id
+"""
+_OPEN_SUBJECTS = f"""
+    select rule_id, subject_id
+    from (
+        select
+            rule_id,
+            subject_id,
+            row_number() over (partition by rule_id order by subject_id nulls last) as n
+        from fct_timeslip_flags
+        where {_OPEN}
+    ) as ranked
+    where n <= 5
+    order by rule_id, n
+"""
+
+
+def _timeslip_rule_checks(build: engine.Reader, tables: set[str]) -> list[results.CheckResult]:
     """One `warn` check per timeslip rule: its flags not cleared by an auditor, and the
     client-months its `error` flags hold. Not run when the flags were not built (the
     build's own checks say why)."""
@@ -177,30 +181,19 @@ def _timeslip_rule_checks(
             results.CheckResult(name, target, "warn", False, 0, detail=results.NOT_RUN)
             for name, target in RULE_CHECKS.items()
         ]
-    rows = con.execute(
-        """
-        select
-            rule_id,
-            count(*) as flags,
-            count(*) filter (where coalesce(waiver_decision, '') <> 'cleared') as open_flags,
-            list(subject_id order by subject_id)
-                filter (where coalesce(waiver_decision, '') <> 'cleared') as subjects,
-            any_value(severity) as severity
-        from build.fct_timeslip_flags
-        group by rule_id
-        """
-    ).fetchall()
-    holds = dict(
-        con.execute(
-            "select rule_id, count(*) from build.publication_holds group by rule_id"
-        ).fetchall()
-    )
-    found = {rule: (0, 0, [], "") for rule in TIMESLIP_RULES}
+    subjects: dict[str, list[str]] = {}
+    for rule, subject in build.query(_OPEN_SUBJECTS):
+        subjects.setdefault(rule, []).append(subject)
+    holds = dict(build.query("select rule_id, count(*) from publication_holds group by rule_id"))
+    found = {rule: (0, 0, "") for rule in TIMESLIP_RULES}
     found.update(
-        {rule: (flags, open_, subjects or [], sev) for rule, flags, open_, subjects, sev in rows}
+        {
+            rule: (int(flags), int(open_ or 0), severity)
+            for rule, flags, open_, severity in build.query(_RULE_COUNTS)
+        }
     )
     checks = []
-    for rule, (flags, open_flags, subjects, severity) in sorted(found.items()):
+    for rule, (flags, open_flags, severity) in sorted(found.items()):
         held = holds.get(rule, 0)
         detail = f"{flags} flags, {flags - open_flags} cleared by an auditor"
         if held:
@@ -214,7 +207,7 @@ def _timeslip_rule_checks(
                 "warn",
                 open_flags == 0,
                 failing_count=open_flags,
-                sample_keys=tuple(subjects[:5]),
+                sample_keys=tuple(subjects.get(rule, [])),
                 detail=detail,
             )
         )

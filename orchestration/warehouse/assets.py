@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import engine
 from orchestration.child_processes import bound_to_this_process
 from orchestration.config import Settings
 from orchestration.faults import maybe_crash
@@ -53,30 +53,41 @@ class XlaDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "marts"
 
 
-def failing_row_samples(database: Path, compiled_sql: str, limit: int = 5) -> tuple[str, ...]:
+def failing_row_samples(build: engine.Reader, compiled_sql: str, limit: int = 5) -> tuple[str, ...]:
     """Up to `limit` rows a failed dbt test returned, each as `column=value, ...`.
 
     The test's compiled query is re-run read-only on the build; a sample is evidence for
     the auditor, so a query that cannot be re-run gives none rather than failing the run.
     """
-    if not compiled_sql.strip() or not database.exists():
+    if not compiled_sql.strip():
         return ()
     try:
-        con = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
+        names, rows = build.query_named(
+            f"select * from ({compiled_sql}) as failing limit {int(limit)}"
+        )
+    except engine.QueryError:
         return ()
-    try:
-        cursor = con.execute(f"select * from ({compiled_sql}) as failing limit {int(limit)}")
-        names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    except duckdb.Error:
-        return ()
-    finally:
-        con.close()
     return tuple(
         ", ".join(f"{name}={value}" for name, value in zip(names, row, strict=True))[:300]
         for row in rows
     )
+
+
+class _Sampler:
+    """`failing_row_samples` on a reader opened at the first failed test, if any: a
+    Spark session costs seconds, and a build whose tests all pass needs none."""
+
+    def __init__(self, build: engine.Engine, stack: contextlib.ExitStack) -> None:
+        self._engine = build
+        self._stack = stack
+        self._reader: engine.Reader | None = None
+
+    def __call__(self, compiled_sql: str) -> tuple[str, ...]:
+        if not compiled_sql.strip():
+            return ()
+        if self._reader is None:
+            self._reader = self._stack.enter_context(self._engine.reader())
+        return failing_row_samples(self._reader, compiled_sql)
 
 
 def dbt_results(
@@ -179,9 +190,13 @@ def warehouse_models(
     context: AssetExecutionContext, dbt: DbtCliResource, xla: XlaRun
 ) -> Iterator[Any]:
     settings = xla.settings()
+    build = engine.current(settings)
     plan = build_state.plan(settings, xla.as_of, full_refresh=xla.full_refresh)
     kind = "in full" if plan.full_refresh else "incrementally"
-    say(context, f"Building the warehouse {kind} with dbt into {settings.build_db} ({plan.reason})")
+    into = settings.build_db if build.name == "duckdb" else "the Spark metastore"
+    say(context, f"Building the warehouse {kind} with dbt into {into} ({plan.reason})")
+    # Before dbt, and closed again before dbt starts: Spark's metastore admits one process.
+    build.prepare_lake()
     if not plan.unit_tests:
         # Left out, not failed: no unit test is recorded, so none reaches the gate.
         say(context, "  dbt unit tests left out: the dbt code is unchanged since they passed")
@@ -220,9 +235,8 @@ def warehouse_models(
         raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
     run_results = invocation.get_artifact("run_results.json")
     manifest = invocation.get_artifact("manifest.json")
-    checks = dbt_results(
-        run_results, manifest, lambda sql: failing_row_samples(settings.build_db, sql)
-    )
+    with contextlib.ExitStack() as samples:
+        checks = dbt_results(run_results, manifest, _Sampler(build, samples))
     results.record(settings, context.run.run_id, "dbt", checks)
     failed = [c for c in checks if not c.passed]
     not_run = [c for c in failed if c.not_run]

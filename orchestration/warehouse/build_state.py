@@ -4,8 +4,8 @@ Beside the build file, `build_state.json` records the highest `_ingest_seq` of t
 rows the last complete build saw, and a fingerprint of everything else the marts depend
 on: the reference seeds, the dbt project's code and the build's vars. A build with the
 same fingerprint recomputes only what lake rows with a higher seq touch; any other build
-(no state, a changed fingerprint, a full refresh asked for) rebuilds every table. The
-state advances only after a build whose models and seeds all built, so a failed or
+(no state, a changed fingerprint, another engine, a full refresh asked for) rebuilds every
+table. The state advances only after a build whose models and seeds all built, so a failed or
 killed build is redone by the next run.
 
 dbt's unit tests test the project's SQL against fixed inputs, not the data: a build runs
@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration import engine
 from orchestration.config import DBT_PROJECT_DIR, Settings
 from orchestration.contract import LANDING_EXTRACTS
 from orchestration.files import write_atomic
@@ -40,6 +41,9 @@ class BuildState:
     # The digest of the dbt project's code alone: whether the unit tests must run. A
     # state written before it was recorded reads as "" and so runs them.
     code_fingerprint: str = ""
+    # The engine that built it: a Spark catalog and a DuckDB file are two warehouses, so
+    # a build on the other engine is a full one. States from before engines are DuckDB's.
+    engine: str = "duckdb"
 
 
 @dataclass(frozen=True)
@@ -162,13 +166,16 @@ def fingerprint(settings: Settings, as_of: str) -> str:
 def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPlan:
     """Whether the next build may be incremental, and from which seq."""
     previous = load(settings)
+    build = engine.current(settings)
     current = BuildState(
-        lake_ingest_seq(settings), fingerprint(settings, as_of), code_fingerprint()
+        lake_ingest_seq(settings), fingerprint(settings, as_of), code_fingerprint(), build.name
     )
     if full_refresh:
         reason = "a full refresh was asked for"
-    elif not settings.build_db.exists() or previous is None:
+    elif not build.has_build() or previous is None:
         reason = "no complete earlier build"
+    elif previous.engine != current.engine:
+        reason = f"the engine changed from {previous.engine} to {current.engine}"
     elif previous.fingerprint != current.fingerprint:
         reason = "the seeds, the dbt project or the build's settings changed"
     elif previous.ingest_seq > current.ingest_seq:
