@@ -253,3 +253,22 @@ class SparkEngine:
                 audit_tables,
                 arrow=lambda relation: spark.table(_quote(published, relation.name)).toArrow(),
             )
+            self._write_report_copy(spark, relations)
+
+    def _write_report_copy(
+        self, spark: Any, relations: Sequence[bi_file.PublishedRelation]
+    ) -> None:
+        """The monthly reports and the auditors' site read the build as a DuckDB file, free
+        text included. On Spark that file is a private copy of the build's marts and seeds,
+        written beside the metastore at each publication and replaced whole."""
+        copy = self.settings.build_db
+        incoming = copy.with_name(f".{copy.name}.incoming")
+        incoming.unlink(missing_ok=True)
+        bi_file.write(
+            incoming,
+            relations,
+            {},
+            arrow=lambda relation: spark.table(_quote(relation.schema, relation.name)).toArrow(),
+            keep_free_text=True,
+        )
+        os.replace(incoming, copy)

@@ -6,7 +6,8 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from orchestration.audit_site import release_site_writer, write_latest_site
-from orchestration.config import Settings
+from orchestration.config import Settings, engine_name
+from orchestration.engine.spark_engine import published_schema
 from orchestration.progress import announced
 from orchestration.publish.publisher import (
     is_current,
@@ -90,6 +91,8 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
         ),
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
+    if engine_name() == "spark":
+        say(context, f"Published the Spark schema `{published_schema()}` for BI tools")
     say(context, f"Auditors' site: {settings.published_dir / 'audit' / 'index.html'}")
     say(context, f"Monthly service reviews: {settings.published_dir / 'reports' / 'index.html'}")
     say(context, f"Data documentation: {settings.published_dir / 'docs' / 'index.html'}")

@@ -124,11 +124,13 @@ def write(
     *,
     build_db: Path | None = None,
     arrow: Callable[[PublishedRelation], pa.Table] | None = None,
+    keep_free_text: bool = False,
 ) -> None:
     """Write the BI file at `path`: each relation with its descriptions, then the audit
     tables. A relation is copied from `build_db` (a DuckDB build, attached read-only) or
     is the Arrow table `arrow` gives for it; Arrow timestamps with a time zone become
-    TIMESTAMPTZ, so instants stay instants."""
+    TIMESTAMPTZ, so instants stay instants. Free text is withheld unless
+    `XLA_PUBLISH_FREE_TEXT` or `keep_free_text` (a private copy) says otherwise."""
     if (build_db is None) == (arrow is None):
         raise ValueError("the BI file is written from a DuckDB build or from Arrow, not both")
     con = duckdb.connect(
@@ -147,7 +149,7 @@ def write(
             _comment(con, relation)
         if build_db is not None:
             con.execute("detach build")
-        if not publish_free_text():
+        if not (keep_free_text or publish_free_text()):
             withhold_free_text(con)
         for name, audit in audit_tables.items():
             _create_from_arrow(con, name, audit)
