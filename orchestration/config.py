@@ -143,4 +143,5 @@ def settings() -> Settings:
     os.environ["XLA_DATA_DIR"] = str(data_dir)
     os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
     os.environ["XLA_DBT_SEEDS"] = dbt_seed_path(seeds_dir)
+    os.environ["XLA_SPARK_LOG_CONFIG"] = str(DBT_PROJECT_DIR / "spark" / "log4j2.properties")
     return Settings(data_dir=data_dir, seeds_dir=seeds_dir)

@@ -28,6 +28,11 @@ from orchestration.publish import bi_file
 from orchestration.publish.free_text import publish_free_text, withheld_select
 
 
+def spark_log_config() -> str:
+    """The JVM's logging settings: `XLA_SPARK_LOG_CONFIG`, which `settings()` exports."""
+    return os.environ.get("XLA_SPARK_LOG_CONFIG", "spark/log4j2.properties")
+
+
 def spark_conf(settings: Settings) -> dict[str, str]:
     """The session's settings: exactly the `server_side_parameters` of the spark target
     in `dbt_project/profiles.yml` (tests/test_engine.py holds the two equal), so this
@@ -41,7 +46,9 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true"
         ),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={spark_dir} -Dlog4j2.configurationFile={spark_log_config()}"
+        ),
         "spark.sql.shuffle.partitions": "4",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
@@ -178,7 +185,8 @@ def register_lake(spark: Any, lake: str) -> None:
         location = f"{lake}/{folder}"
         columns = spark_columns(_read_schema(location))
         table = _quote(schema, name)
-        spark.sql(f"create database if not exists {_quote(schema)}")
+        if not spark.catalog.databaseExists(schema):
+            spark.sql(f"create database {_quote(schema)}")
         if spark.catalog.tableExists(f"{schema}.{name}"):
             existing = [(c.name, c.dataType) for c in spark.catalog.listColumns(f"{schema}.{name}")]
             where = {
@@ -231,7 +239,8 @@ class SparkEngine:
         if clashes:
             raise ValueError(f"two published tables would be {published}.{clashes[0]}")
         with session(self.settings) as spark:
-            spark.sql(f"create database if not exists {_quote(published)}")
+            if not spark.catalog.databaseExists(published):
+                spark.sql(f"create database {_quote(published)}")
             for relation in relations:
                 source = _quote(relation.schema, relation.name)
                 select = (
