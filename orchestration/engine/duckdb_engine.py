@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.config import Settings
-from orchestration.engine import QueryError, Reader
+from orchestration.engine import TARGET_SCHEMA, QueryError, Reader
 from orchestration.publish import bi_file
 
 
@@ -27,7 +27,8 @@ class DuckDBReader(Reader):
             name
             for (name,) in self._con.execute(
                 "select table_name from information_schema.tables "
-                "where table_catalog = current_database() and table_schema = 'main'"
+                "where table_catalog = current_database() and table_schema = ?",
+                [TARGET_SCHEMA],
             ).fetchall()
         }
 

@@ -21,7 +21,7 @@ import pyarrow.fs
 import pyarrow.parquet as pq
 
 from orchestration.config import ConfigError, Settings, sql_literal
-from orchestration.engine import SPARK_MISSING, QueryError, Reader, lake_uri
+from orchestration.engine import SPARK_MISSING, TARGET_SCHEMA, QueryError, Reader, lake_uri
 from orchestration.engine.lake import LAKE_TABLES, spark_columns
 from orchestration.ingest.landing import SCHEMA_FILE
 from orchestration.publish import bi_file
@@ -57,7 +57,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
 
 def target_schema() -> str:
     """The schema dbt builds into (`XLA_SPARK_SCHEMA` in profiles.yml, default `main`)."""
-    return os.environ.get("XLA_SPARK_SCHEMA", "main")
+    return os.environ.get("XLA_SPARK_SCHEMA", TARGET_SCHEMA)
 
 
 def published_schema() -> str:
@@ -228,8 +228,8 @@ class SparkEngine:
         relations: Sequence[bi_file.PublishedRelation],
         audit_tables: Mapping[str, pa.Table],
     ) -> None:
-        """Copy the marts and seeds into the published schema, with the audit tables, and
-        write the BI file of the release from them (through Arrow).
+        """Copy the marts and seeds into the published schema, with the audit tables; then
+        write the build's DuckDB copy (through Arrow) and the release's BI file from it.
 
         The published schema holds one schema's worth of names: marts and seeds live in
         different schemas of the build, so two of the same name could not both go."""
@@ -257,13 +257,10 @@ class SparkEngine:
                 spark.createDataFrame(table).write.mode("overwrite").format("parquet").saveAsTable(
                     _quote(published, name)
                 )
-            bi_file.write(
-                path,
-                relations,
-                audit_tables,
-                arrow=lambda relation: spark.table(_quote(published, relation.name)).toArrow(),
-            )
             self._write_report_copy(spark, relations)
+        # The release's BI file from that copy, as the DuckDB engine writes it from its
+        # build: each table crosses from Spark once.
+        bi_file.write(path, relations, audit_tables, build_db=self.settings.build_db)
 
     def _write_report_copy(
         self, spark: Any, relations: Sequence[bi_file.PublishedRelation]

@@ -170,16 +170,8 @@ def _spark_tables(data_dir: Path, names: list[str]) -> dict[str, pa.Table]:
     from orchestration.config import Settings
     from orchestration.engine.spark_engine import published_schema, session
 
-    previous = os.environ.get("XLA_DATA_DIR")
-    os.environ["XLA_DATA_DIR"] = str(data_dir)
-    try:
-        with session(Settings(data_dir=data_dir, seeds_dir=data_dir)) as spark:
-            return {name: spark.table(f"{published_schema()}.{name}").toArrow() for name in names}
-    finally:
-        if previous is None:
-            os.environ.pop("XLA_DATA_DIR", None)
-        else:
-            os.environ["XLA_DATA_DIR"] = previous
+    with session(Settings(data_dir=data_dir, seeds_dir=data_dir)) as spark:
+        return {name: spark.table(f"{published_schema()}.{name}").toArrow() for name in names}
 
 
 def test_spark_publishes_every_table_duckdb_publishes_with_the_same_rows(
