@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import contract_check
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -26,11 +27,17 @@ from orchestration.quality import results
 
 pytestmark = pytest.mark.slow
 
-CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
 FOUNDATION_TABLES = (
-    "dim_clients,dim_engineers,dim_dates,fct_tickets,quarantine_rows,"
-    "audit_check_results,audit_publications,audit_ingested_files,"
-    "fct_ticket_sla,fct_sla_clock_segments"
+    "dim_clients",
+    "dim_engineers",
+    "dim_dates",
+    "fct_tickets",
+    "quarantine_rows",
+    "audit_check_results",
+    "audit_publications",
+    "audit_ingested_files",
+    "fct_ticket_sla",
+    "fct_sla_clock_segments",
 )
 
 
@@ -103,19 +110,7 @@ def test_first_run_publishes_the_foundation_tables(
 ) -> None:
     assert first_run.returncode == 0, first_run.stdout + first_run.stderr
     assert f"Published warehouse: {workspace.published}" in first_run.stdout
-    check = subprocess.run(
-        [
-            sys.executable,
-            str(CONTRACT_CHECK),
-            str(workspace.published),
-            "--only",
-            FOUNDATION_TABLES,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout
+    assert contract_check.missing(workspace.published, only=FOUNDATION_TABLES) == []
     for table in ("dim_clients", "dim_engineers", "dim_dates", "fct_tickets"):
         assert workspace.query(f"select count(*) from {table}")[0][0] > 0, table
     assert not any(workspace.data_dir.joinpath("landing").iterdir())
@@ -267,7 +262,11 @@ def test_broken_rows_are_quarantined_with_reasons_and_good_rows_load(
         "where file_name = 'tickets_20260120_fixup.csv' order by line_number"
     )
     assert quarantined == [
-        (3, "priority 'P9' is not one of P1, P2, P3, P4"),
+        (
+            3,
+            "priority 'P9' is not one of P1, P2, P3, P4 nor mapped in value_map.csv "
+            "(source psa, field priority)",
+        ),
         (4, "missing required value in ticket_id"),
         (5, "created_at '20/01/2026 10:00' is not an ISO 8601 timestamp"),
         (6, "row has 3 fields; the header has 7"),
@@ -282,23 +281,26 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     before = _digest(workspace.published)
     seeds = tmp_path / "seeds"
     shutil.copytree(workspace.seeds_dir, seeds)
+    # The client with the most tickets leaves clients.csv: the reference data is still
+    # sound, but the tickets' client is unknown, so they have no SLA policy.
+    ((removed,),) = workspace.query(
+        "select client_id from fct_tickets group by client_id order by count(*) desc, 1 limit 1"
+    )
     clients = (seeds / "clients.csv").read_text().splitlines()
-    (seeds / "clients.csv").write_text("\n".join([*clients, clients[1]]) + "\n")
+    kept = [line for line in clients if not line.startswith(f"{removed},")]
+    assert len(kept) == len(clients) - 1
+    (seeds / "clients.csv").write_text("\n".join(kept) + "\n")
+    check = "not_null_fct_ticket_sla_policy"
     blocked = workspace.xla("run", XLA_SEEDS_DIR=str(seeds))
     assert blocked.returncode == 3, blocked.stdout + blocked.stderr
     assert "quality gate blocked publication" in blocked.stdout
-    assert "unique_stg_reference__clients_client_id" in blocked.stdout
+    assert check in blocked.stdout
     assert _digest(workspace.published) == before
-    # The audit history names the failing rows: the duplicated client.
+    # The audit history names the failing rows: the missing client's tickets.
     settings = Settings(data_dir=workspace.data_dir, seeds_dir=seeds)
     history = results.history(settings).to_pylist()
-    failed = [
-        row
-        for row in history
-        if row["check_name"] == "unique_stg_reference__clients_client_id" and not row["passed"]
-    ]
-    duplicated = clients[1].split(",")[0]
-    assert failed and any(duplicated in key for key in json.loads(failed[-1]["sample_keys"]))
+    failed = [row for row in history if row["check_name"] == check and not row["passed"]]
+    assert failed and any(removed in key for key in json.loads(failed[-1]["sample_keys"]))
     # The auditors' view of the latest run shows the blocked run, with the Data Docs of
     # the last run that ingested rows (this one ingested none); the published site, like
     # the published warehouse, is the last publication's.
@@ -307,7 +309,7 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     assert "Latest run blocked." in index
     published_site = workspace.data_dir / "published" / "audit" / "index.html"
     assert "Latest run blocked." not in published_site.read_text()
-    assert "unique_stg_reference__clients_client_id" in index
+    assert check in index
     assert (site / "gx" / "index.html").is_file()
 
 

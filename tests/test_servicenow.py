@@ -8,6 +8,8 @@ on 13 March 2016 at 02:00: 01:30 that morning is 07:30 UTC, 03:15 is 08:15 UTC.
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import os
 import subprocess
@@ -28,12 +30,15 @@ from orchestration.ingest.landing import pending_files
 from orchestration.ingest.reader import classify, parse
 from orchestration.ingest.validate import validate
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / ("servicenow_incident_event_log_sample.csv")
-)
+# A real ServiceNow export: the first 5,998 rows of the "Incident management process
+# enriched event log" (tests/data/README.md).
+SAMPLE = Path(__file__).resolve().parent / "data" / "servicenow_incident_event_log_sample.csv.gz"
+
+
+def _sample_bytes() -> bytes:
+    return gzip.decompress(SAMPLE.read_bytes())
+
+
 SAMPLE_FILE = "servicenow_incidents_20170205_C001.csv"
 HAND_MADE_FILE = "servicenow_incidents_20160315_C002.csv"
 NAMELESS_FILE = "servicenow_incidents_20160315.csv"
@@ -142,13 +147,16 @@ def test_question_marks_are_empty_and_local_times_stay_wall_clock_times() -> Non
         (
             "incident_state",
             "Parked",
-            "incident_state 'Parked' is not one of New, Active, Awaiting User Info, "
-            "Awaiting Evidence, Awaiting Vendor, Awaiting Problem, Resolved, Closed, -100",
+            "incident_state 'Parked' is not one of New, In Progress, Waiting Customer, Waiting "
+            "Vendor, Scheduled, Resolved, Closed, -100 nor mapped in value_map.csv (source "
+            "servicenow, field status: New, Active, Awaiting User Info, Awaiting Evidence, "
+            "Awaiting Vendor, Awaiting Problem, Resolved, Closed)",
         ),
         (
             "priority",
             "5 - Planning",
-            "priority '5 - Planning' is not one of 1 - Critical, 2 - High, 3 - Moderate, 4 - Low",
+            "priority '5 - Planning' is not one of P1, P2, P3, P4 nor mapped in value_map.csv "
+            "(source servicenow, field priority: 1 - Critical, 2 - High, 3 - Moderate, 4 - Low)",
         ),
         (
             "resolved_at",
@@ -226,7 +234,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     data_dir = tmp_path_factory.mktemp("servicenow") / "data"
     landing = data_dir / "landing"
     landing.mkdir(parents=True)
-    (landing / SAMPLE_FILE).write_bytes(SAMPLE.read_bytes())
+    (landing / SAMPLE_FILE).write_bytes(_sample_bytes())
     (landing / HAND_MADE_FILE).write_text("\n".join([HEADER, *HAND_MADE_ROWS]) + "\n")
     (landing / NAMELESS_FILE).write_text("\n".join([HEADER, *HAND_MADE_ROWS[:1]]) + "\n")
     pending = Run(data_dir, "", -1)
@@ -248,8 +256,8 @@ def test_the_run_publishes_and_reports_the_files_it_did_not_take(run: Run) -> No
 
 @pytest.mark.slow
 def test_every_incident_of_the_sample_is_a_ticket(run: Run) -> None:
-    with SAMPLE.open(newline="", encoding="utf-8") as handle:
-        numbers = {row["number"] for row in csv.DictReader(handle)}
+    text = _sample_bytes().decode("utf-8")
+    numbers = {row["number"] for row in csv.DictReader(io.StringIO(text, newline=""))}
     assert len(numbers) == 890
     published = run.query("select ticket_id from fct_tickets where client_id = 'C001'")
     assert {ticket_id for (ticket_id,) in published} == {f"C001:{n}" for n in numbers}
