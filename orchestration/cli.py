@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime
@@ -61,7 +62,19 @@ def _run_job(
     full_refresh: bool = False,
     tags: dict[str, str] | None = None,
 ) -> int:
-    """Launch the Dagster job in this process and turn its outcome into an exit code."""
+    """Launch the Dagster job in this process and turn its outcome into an exit code.
+
+    The reference data is checked first, as the job's own first step checks it: a
+    refusal then costs no more than reading the files, and launches nothing.
+    """
+    from orchestration.reference.check import ReferenceRefused, check
+
+    try:
+        check(current, str(uuid.uuid4()), log.info, record_passed=False)
+    except ReferenceRefused:
+        log.error(_not_run(current))
+        return EXIT_USAGE
+
     import dagster as dg
 
     from orchestration import progress
@@ -69,6 +82,7 @@ def _run_job(
     from orchestration.jobs import JOB_NAME
     from orchestration.publish.assets import GATE_BLOCKED_EXIT
     from orchestration.publish.publisher import is_current, latest_publication
+    from orchestration.reference.assets import REFUSED_EXIT
 
     job = defs.resolve_job_def(JOB_NAME)
     instance = (
@@ -105,6 +119,9 @@ def _run_job(
         )
         return EXIT_ERROR
     failures = [e for e in result.all_events if e.is_step_failure]
+    if any(_exit_code(e) == REFUSED_EXIT for e in failures):
+        log.error(_not_run(current))
+        return EXIT_USAGE
     blocked = [e for e in failures if _is_gate_block(e, GATE_BLOCKED_EXIT)]
     for event in failures:
         if event not in blocked:
@@ -131,13 +148,26 @@ def _step_assets(job: object, step_key: str, shown: int = 3) -> list[str]:
     return keys[:shown] + ([f"{len(keys) - shown} more"] if len(keys) > shown else [])
 
 
+def _not_run(current: Settings) -> str:
+    return (
+        f"Not run: the reference data in {current.seeds_dir} has problems (listed above); "
+        f"nothing was ingested, built or published, and {current.published_db} is unchanged"
+    )
+
+
+def _exit_code(event: object) -> int | None:
+    """The exit code a failed step asks for (a refusal or a gate block), if any."""
+    user = event.step_failure_data.user_failure_data  # type: ignore[attr-defined]
+    if user is not None and (code := user.metadata.get("exit_code")) is not None:
+        return int(code.value)
+    return None
+
+
 def _is_gate_block(event: object, exit_code: int) -> bool:
     """A step that failed because a check failed, not because something broke."""
-    data = event.step_failure_data  # type: ignore[attr-defined]
-    user = data.user_failure_data
-    if user is not None and (code := user.metadata.get("exit_code")) is not None:
-        return code.value == exit_code
-    error = data.error
+    if (code := _exit_code(event)) is not None:
+        return code == exit_code
+    error = event.step_failure_data.error  # type: ignore[attr-defined]
     while error is not None:
         if error.cls_name == "DagsterAssetCheckFailedError":
             return True

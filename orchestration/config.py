@@ -13,9 +13,7 @@ copied to, and `XLA_SPARK_PUBLISHED_SCHEMA` (default `published`) is the schema 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,36 +97,9 @@ class Settings:
             path.mkdir(parents=True, exist_ok=True)
 
 
+# Where the runs' reference-data snapshots are written (orchestration/reference/snapshot.py):
+# inside the dbt project, since dbt takes its seeds from a path relative to it.
 STAGED_SEEDS_DIR = DBT_PROJECT_DIR / ".staged_seeds"
-
-
-def dbt_seed_path(seeds_dir: Path) -> str:
-    """The seeds folder as dbt must see it: a path relative to the dbt project.
-
-    dbt writes each seed's compiled SQL to `target/run/<project>/<seed path>`; with an
-    absolute seed path that is the CSV itself, which would be overwritten. The repo's
-    `seeds/` is `../seeds` (its compiled copy lands harmlessly in `target/run/seeds/`);
-    any other folder is staged, by content, under `dbt_project/.staged_seeds/`.
-    """
-    if seeds_dir == DEFAULT_SEEDS_DIR.resolve():
-        return "../seeds"
-    files = sorted(seeds_dir.glob("*.csv"))
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    staged = STAGED_SEEDS_DIR / digest.hexdigest()[:16]
-    if not staged.exists():
-        tmp = STAGED_SEEDS_DIR / f".{staged.name}.{os.getpid()}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for path in files:
-            shutil.copyfile(path, tmp / path.name)
-        try:
-            tmp.rename(staged)
-        except OSError:  # staged concurrently by another process: same content
-            shutil.rmtree(tmp, ignore_errors=True)
-    return str(staged.relative_to(DBT_PROJECT_DIR))
 
 
 def settings() -> Settings:
@@ -142,6 +113,5 @@ def settings() -> Settings:
     engine_name()  # a bad XLA_ENGINE is bad configuration before anything runs
     os.environ["XLA_DATA_DIR"] = str(data_dir)
     os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
-    os.environ["XLA_DBT_SEEDS"] = dbt_seed_path(seeds_dir)
     os.environ["XLA_SPARK_LOG_CONFIG"] = str(DBT_PROJECT_DIR / "spark" / "log4j2.properties")
     return Settings(data_dir=data_dir, seeds_dir=seeds_dir)

@@ -8,10 +8,12 @@ from orchestration import jobs
 from orchestration.ingest import assets as ingest
 from orchestration.publish import assets as publish
 from orchestration.quality import gate
+from orchestration.reference import assets as reference
 from orchestration.resources import XlaRun
 from orchestration.warehouse import assets as warehouse
 
 defs = dg.Definitions.merge(
+    reference.defs,
     ingest.defs,
     warehouse.defs,
     gate.defs,

@@ -17,6 +17,7 @@ from orchestration.files import write_atomic
 
 # The job's steps in run order, by the names an engineer knows them by.
 STEP_NAMES = {
+    "reference__snapshot": "reference",
     "ingest_landing_files": "ingest",
     "warehouse_models": "dbt",
     "audit__quality_gate": "gate",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.config import DBT_PROJECT_DIR, dbt_seed_path
-from orchestration.contract import LANDING_EXTRACTS, REFERENCE_FILES
+from orchestration.config import DBT_PROJECT_DIR, STAGED_SEEDS_DIR
+from orchestration.contract import LANDING_EXTRACTS
 from orchestration.ingest.landing import QUARANTINE_SCHEMA
 from orchestration.ingest.validate import arrow_schema
+from orchestration.reference import snapshot
+from orchestration.reference.spec import REFERENCE_FILES
 
 Row = dict[str, Any]
 
@@ -101,7 +104,8 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("silver", "P1", "resolution", "240", "24x7", "", "95"),
     ],
     "xla_targets": [("gold", "happiness", ">=", "30", "5")],
-    "timeslip_rules": [("R1", "true", "error", "12", "", "", "More than 12 hours in a day")],
+    # Switched off: these fixtures are not about timeslip flags.
+    "timeslip_rules": [("excessive_day", "false", "error", "12", "", "", "More than 12 hours")],
     # Header only, as before any auditor has reviewed a flag.
     "timeslip_waivers": [],
 }
@@ -318,6 +322,9 @@ class DataFolder:
     data_dir: Path
     seeds_dir: Path
     target_dir: Path
+    # Load the reference files as they are, without the check a run makes first: for
+    # the tests of the dbt project's own checks on reference data, its second net.
+    unchecked: bool = False
 
     @property
     def warehouse(self) -> Path:
@@ -330,21 +337,40 @@ class DataFolder:
             **os.environ,
             "XLA_DATA_DIR": str(self.data_dir),
             "XLA_SEEDS_DIR": str(self.seeds_dir),
-            "XLA_DBT_SEEDS": dbt_seed_path(self.seeds_dir),
+            # The snapshot a run takes of the reference folder (validated, normalised).
+            "XLA_DBT_SEEDS": (
+                _unchecked_seed_path(self.seeds_dir)
+                if self.unchecked
+                else snapshot.take(self.seeds_dir).dbt_seed_path
+            ),
             "DO_NOT_TRACK": "1",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
 
 
+def _unchecked_seed_path(seeds_dir: Path) -> str:
+    """The reference files copied as they are where dbt takes seeds from."""
+    digest = hashlib.sha256()
+    for path in sorted(seeds_dir.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    folder = STAGED_SEEDS_DIR / f"unchecked-{digest.hexdigest()[:16]}"
+    if not folder.exists():
+        shutil.copytree(seeds_dir, folder)
+    return str(folder.relative_to(DBT_PROJECT_DIR))
+
+
 def write_seeds(seeds_dir: Path, seeds: dict[str, list[tuple[str, ...]]] | None = None) -> None:
-    """Write the reference CSVs with exactly the `REFERENCE_FILES` columns."""
+    """Write the reference CSVs with the `REFERENCE_FILES` columns, as many as the rows
+    give: optional columns come last, and rows that stop short leave them out."""
     seeds = SEEDS if seeds is None else seeds
     seeds_dir.mkdir(parents=True, exist_ok=True)
     for name, columns in REFERENCE_FILES.items():
+        rows = seeds.get(name, [])
+        width = max((len(row) for row in rows), default=len(columns))
         with (seeds_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(seeds.get(name, []))
+            writer.writerow(columns[:width])
+            writer.writerows(rows)
 
 
 def lake_schema(extract: str) -> pa.Schema:

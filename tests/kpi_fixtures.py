@@ -75,7 +75,8 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("gold", "negative_follow_up_pct", ">=", "100", "1"),
         ("silver", "happiness", ">=", "50", "10"),
     ],
-    "timeslip_rules": [("R1", "true", "error", "12", "", "", "More than 12 hours in a day")],
+    # Switched off: these fixtures are not about timeslip flags.
+    "timeslip_rules": [("excessive_day", "false", "error", "12", "", "", "More than 12 hours")],
     "timeslip_waivers": [],
 }
 

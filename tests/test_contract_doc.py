@@ -16,7 +16,8 @@ import pytest
 from contract_check import PUBLISHED, missing
 
 from orchestration.config import REPO_ROOT
-from orchestration.contract import ADAPTER_EXTRACTS, EXTRACTS, REFERENCE_FILES
+from orchestration.contract import ADAPTER_EXTRACTS, EXTRACTS
+from orchestration.reference.spec import REFERENCE_FILES
 
 CONTRACT = REPO_ROOT / "docs" / "contract.md"
 SECTIONS = {

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from orchestration.config import DEFAULT_SEEDS_DIR
-from orchestration.contract import EXTRACTS, REFERENCE_FILES, Extract
+from orchestration.contract import EXTRACTS, Extract
 from orchestration.generate import GenerateSummary, generate, write_reference
+from orchestration.reference.spec import REFERENCE_FILES
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 HOURS = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
@@ -85,7 +86,7 @@ def _problems(extract: Extract, row: dict[str, str]) -> list[str]:
             if column.required:
                 problems.append(f"{column.name} missing")
             continue
-        if column.type == "enum" and value not in column.allowed:
+        if column.type == "enum" and value not in column.contract_values:
             problems.append(f"{column.name} {value!r} not allowed")
         elif column.type == "timestamp":
             if not TIMESTAMP.match(value):

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration import cli, jobs, locking, progress
-from orchestration.config import REPO_ROOT, Settings
+from orchestration.config import DEFAULT_SEEDS_DIR, REPO_ROOT, Settings
 from orchestration.ingest import assets, freshness, ledger
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.partitions import extract_dates, has_partition, partition_key, range_tags
@@ -30,9 +30,10 @@ def _row(ticket: str, priority: str = "P2") -> str:
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    # The demo MSP's reference data (client C001 among it): an ingest reads the run's
+    # snapshot of it.
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "clients.csv").write_text("client_id,client_name\nC001,Acme\n")
+    shutil.copytree(DEFAULT_SEEDS_DIR, seeds)
     settings = Settings(data_dir=tmp_path / "data", seeds_dir=seeds)
     settings.ensure_dirs()
     monkeypatch.setenv("XLA_DATA_DIR", str(settings.data_dir))

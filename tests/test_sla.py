@@ -18,7 +18,7 @@ and Waiting Vendor. `as_of` is 2026-11-04 20:00 UTC (Wednesday 15:00 in New York
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from typing import Any
 import duckdb
 import pytest
 from dbt_fixtures import DataFolder, Row, event, make_data_folder, run_dbt, ticket
+
+from orchestration.reference.validate import validate_folder
 
 AS_OF = "2026-11-04T20:00:00+00:00"
 WEEKDAYS = range(1, 6)
@@ -538,7 +540,12 @@ def test_business_minutes_are_a_difference_of_two_look_ups(build: Build) -> None
 
 def test_a_calendar_that_crosses_midnight_is_rejected(tmp_path: Path) -> None:
     seeds = {**SEEDS, "business_calendars": [("CAL_A", "5", "22:00", "06:00")]}
-    folder = make_data_folder(tmp_path, seeds=seeds, lake={})
+    folder = replace(make_data_folder(tmp_path, seeds=seeds, lake={}), unchecked=True)
+    # A run refuses it before anything is built ...
+    lines = validate_folder(folder.seeds_dir).lines()
+    closing = "business_calendars.csv line 2, column closes_at: 06:00 is not after opens_at 22:00"
+    assert any(line.startswith(closing) for line in lines), lines
+    # ... and the build's own test would catch it too.
     completed = run_dbt(folder, "build", "--select", "stg_reference__business_calendars")
     assert completed.returncode == 1
     assert "opening_hours_are_within_one_day" in completed.stdout
@@ -546,7 +553,13 @@ def test_a_calendar_that_crosses_midnight_is_rejected(tmp_path: Path) -> None:
 
 def test_a_misspelt_pause_status_is_rejected(tmp_path: Path) -> None:
     policies = [(*row[:5], "waiting customer", row[6]) for row in SEEDS["sla_policies"]]
-    folder = make_data_folder(tmp_path, seeds={**SEEDS, "sla_policies": policies}, lake={})
+    seeds = {**SEEDS, "sla_policies": policies}
+    folder = replace(make_data_folder(tmp_path, seeds=seeds, lake={}), unchecked=True)
+    assert validate_folder(folder.seeds_dir).lines()[0] == (
+        "sla_policies.csv line 2, column pause_statuses: 'waiting customer' is not a status "
+        "of the contract (New, In Progress, Waiting Customer, Waiting Vendor, Scheduled, "
+        "Resolved, Closed) nor mapped to one in value_map.csv"
+    )
     completed = run_dbt(folder, "build", "--select", "stg_reference__sla_policies")
     assert completed.returncode == 1
     assert "pause_statuses_are_open_statuses" in completed.stdout

@@ -2,9 +2,10 @@
 
 - Into each release, beside the warehouse it describes (`published/audit/` once the
   release is published), so the published site and the published tables always agree.
-- Into `audit/site/`, for every run that reached the gate, published or blocked: the
-  auditors' view of the latest run, which for a blocked run is exactly why it was
-  blocked. Publishing nothing changes nothing under `published/`.
+- Into `audit/site/`, for every run that reached the gate, published or blocked, and
+  every run refused for its reference data: the auditors' view of the latest run, which
+  for a blocked or refused run is exactly why. Publishing nothing changes nothing under
+  `published/`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def latest_site_dir(settings: Settings) -> Path:
     return settings.audit_dir / "site"
 
 
-def _build(settings: Settings, out: Path, run_id: str, *, blocked: bool) -> None:
+def _build(
+    settings: Settings, out: Path, run_id: str, *, blocked: bool, refused: bool = False
+) -> None:
     build_site(
         out,
         settings=settings,
@@ -32,6 +35,7 @@ def _build(settings: Settings, out: Path, run_id: str, *, blocked: bool) -> None
         run_id=run_id,
         gx_docs=data_docs.ensure(settings),
         blocked=blocked,
+        refused=refused,
     )
 
 
@@ -44,7 +48,9 @@ def release_site_writer(settings: Settings, run_id: str) -> ReleaseWriter:
     return write
 
 
-def write_latest_site(settings: Settings, run_id: str, *, blocked: bool) -> Path:
+def write_latest_site(
+    settings: Settings, run_id: str, *, blocked: bool, refused: bool = False
+) -> Path:
     """Build the site of `run_id` beside `audit/site/` and swap it in whole.
 
     It reads the warehouse the run built (published or not) and the Data Docs of the
@@ -52,6 +58,7 @@ def write_latest_site(settings: Settings, run_id: str, *, blocked: bool) -> Path
     the build folder lost them.
     """
     replace_dir(
-        latest_site_dir(settings), lambda out: _build(settings, out, run_id, blocked=blocked)
+        latest_site_dir(settings),
+        lambda out: _build(settings, out, run_id, blocked=blocked, refused=refused),
     )
     return latest_site_dir(settings)

@@ -28,7 +28,7 @@ from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
 from orchestration.static_html.text import as_text, csv_cell
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-STAGES = ("ingest", "dbt", "gate")
+STAGES = ("reference", "ingest", "dbt", "gate")
 # Runs shown as columns of the per-check history; the run list itself has every run.
 HISTORY_RUNS = 20
 # Rows shown on a page; the published warehouse (and flags.csv) hold them all.
@@ -169,14 +169,18 @@ def _check_history(checks: list[Check], runs: list[Run]) -> list[dict[str, Any]]
 
 
 def _read_tables(
-    warehouse: Path, wanted: dict[str, tuple[tuple[str, ...], int | None]]
+    warehouse: Path | None, wanted: dict[str, tuple[tuple[str, ...], int | None]]
 ) -> dict[str, WarehouseTable]:
     """Tables of the built warehouse, read-only; a missing one says why.
 
     `wanted` maps a table to the columns to order it by (those it has) and the most
-    rows to read (None: all).
+    rows to read (None: all). Without a warehouse, the run built nothing.
     """
     found = {name: WarehouseTable(name) for name in wanted}
+    if warehouse is None:
+        for table in found.values():
+            table.missing = "not built: the run was refused for its reference data"
+        return found
     if not warehouse.exists():
         for table in found.values():
             table.missing = f"no warehouse was built ({warehouse.name} does not exist)"
@@ -275,12 +279,14 @@ def build_site(
     run_id: str,
     gx_docs: Path | None,
     blocked: bool = False,
+    refused: bool = False,
 ) -> None:
     """Write the auditors' site of run `run_id` into `out_dir` (which must be empty or new).
 
     `warehouse` is the DuckDB file the run built, opened read-only and closed before
     returning; `gx_docs` the Great Expectations Data Docs folder, if any; `blocked` that
-    the quality gate stopped the run's publication.
+    the quality gate stopped the run's publication; `refused` that the run stopped at its
+    reference data, before anything was built (the build's tables are then not shown).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     checks = _checks(settings)
@@ -288,7 +294,7 @@ def build_site(
     runs = _runs(checks, {p.run_id for p in history})
     latest = _latest_checks(checks, run_id)
     tables = _read_tables(
-        warehouse,
+        None if refused else warehouse,
         {
             # Every flag: the CSV holds them all.
             FLAGS_TABLE: (("rule_id", "subject_type", "subject_id", "flag_id"), None),
@@ -310,7 +316,8 @@ def build_site(
     common = {
         "csp": CONTENT_SECURITY_POLICY,
         "run_id": run_id,
-        "blocked": blocked,
+        "blocked": blocked or refused,
+        "refused": refused,
         "run_publication": run_publication,
         "last_publication": history[-1] if history else None,
         "has_docs": bool(docs_pages),

@@ -17,6 +17,7 @@ from orchestration.publish.publisher import (
 )
 from orchestration.quality import results
 from orchestration.quality.gate import GATE_KEY, decide
+from orchestration.reference import snapshot
 from orchestration.reports import report_writer
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse.docs import release_docs_writer
@@ -65,7 +66,10 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             description=decision.line(),
             metadata={"exit_code": GATE_BLOCKED_EXIT, "blocking": len(decision.blocking)},
         )
-    current = is_current(settings, xla.as_of)
+    # What the build was made from: the reference data the run took at its start.
+    reference = snapshot.for_run(settings, context.run.run_id)
+    snapshot.use(reference)
+    current = is_current(settings, xla.as_of, reference.sources)
     if current is not None:
         say(
             context,
@@ -89,6 +93,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             ],
             lambda message: say(context, message),
         ),
+        seeds=reference.sources,
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     if engine_name() == "spark":

@@ -36,6 +36,7 @@ from orchestration.publish.bi_file import (  # noqa: F401  (the BI file's names,
 )
 from orchestration.publish.free_text import publish_free_text
 from orchestration.quality import results
+from orchestration.reference import snapshot
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,6 @@ class Publication:
     fingerprint: str
     checks_total: int
     checks_warned: int
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def code_version() -> str:
@@ -78,21 +75,28 @@ def code_version() -> str:
     return f"{base}+{digest.hexdigest()[:12]}"
 
 
-def inputs_of(settings: Settings) -> tuple[list[dict[str, object]], dict[str, str]]:
-    """The ingested files and the seed files a build is made from."""
+def inputs_of(
+    settings: Settings, seeds: dict[str, str] | None = None
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The ingested files, and the reference files a build is made from: `seeds` (the
+    SHA-256 of each file the run's snapshot was taken from), or by default the files of
+    the reference folder as it is now."""
     files = [
         {"file": e.file_name, "sha256": e.sha256, "rows": e.rows_in}
         for e in sorted(
             ledger.load(settings).values(), key=lambda e: (e.extract_date, e.file_name, e.sha256)
         )
     ]
-    seeds = {p.name: _sha(p) for p in sorted(settings.seeds_dir.glob("*.csv"))}
-    return files, seeds
+    if seeds is None:
+        seeds = snapshot.current_sources(settings.seeds_dir)
+    return files, dict(sorted(seeds.items()))
 
 
-def fingerprint(settings: Settings, as_of_override: str) -> str:
+def fingerprint(
+    settings: Settings, as_of_override: str, seeds: dict[str, str] | None = None
+) -> str:
     """A digest of everything that determines the published marts."""
-    files, seeds = inputs_of(settings)
+    files, seeds = inputs_of(settings, seeds)
     payload = {
         "files": sorted(str(f["sha256"]) for f in files),
         "seeds": seeds,
@@ -131,10 +135,13 @@ def latest_publication(settings: Settings) -> Publication | None:
     return found[-1] if found else None
 
 
-def is_current(settings: Settings, as_of_override: str) -> Publication | None:
-    """The latest publication if it was made from exactly today's inputs."""
+def is_current(
+    settings: Settings, as_of_override: str, seeds: dict[str, str] | None = None
+) -> Publication | None:
+    """The latest publication if it was made from exactly today's inputs (with the
+    reference files `seeds`, by default those of the reference folder now)."""
     latest = latest_publication(settings)
-    if latest and latest.fingerprint == fingerprint(settings, as_of_override):
+    if latest and latest.fingerprint == fingerprint(settings, as_of_override, seeds):
         return latest
     return None
 
@@ -245,6 +252,7 @@ def publish(
     checks: list[results.CheckResult],
     relations: Sequence[PublishedRelation],
     writers: Sequence[ReleaseWriter] = (),
+    seeds: dict[str, str] | None = None,
 ) -> Publication:
     """Publish this run's build as a new release and point `published/` at it, atomically.
 
@@ -252,9 +260,10 @@ def publish(
     add), flushed to disk, renamed into `releases/`, and `published` — a symbolic link —
     is replaced in one rename. A reader sees the whole previous release or the whole
     new one, never a warehouse from one run beside reports from another; a reader that
-    already has the old file open keeps its consistent copy.
+    already has the old file open keeps its consistent copy. `seeds` are the reference
+    files the build was made from (default: the reference folder as it is now).
     """
-    files, seeds = inputs_of(settings)
+    files, seeds = inputs_of(settings, seeds)
     with engine.current(settings).reader() as build:
         ((as_of_value,),) = build.query("select max(as_of) from run_parameters")
     now = datetime.now(UTC)
@@ -265,7 +274,7 @@ def publish(
         inputs=files,
         seeds=seeds,
         code_version=code_version(),
-        fingerprint=fingerprint(settings, as_of_override),
+        fingerprint=fingerprint(settings, as_of_override, seeds),
         checks_total=len(checks),
         checks_warned=sum(1 for c in checks if c.severity == "warn" and not c.passed),
     )

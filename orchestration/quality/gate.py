@@ -22,6 +22,7 @@ from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.ingest.landing import QUARANTINE_DIR
 from orchestration.quality import results
+from orchestration.reference.spec import TIMESLIP_RULE_THRESHOLDS
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse.assets import warehouse_models
 
@@ -39,25 +40,10 @@ RECONCILIATIONS = {
     "quarantine_reconcile": "quarantine_rows",
     "as_of_known": "run_parameters",
 }
-# The timeslip rules the warehouse implements (dbt_project/macros/timeslip_rules.sql).
-# Each is a `warn` check of the gate: its flags never block the whole publication; an
-# `error` flag no auditor cleared holds the client-months it concerns
-# (`publication_holds`), whose reports are not published.
-TIMESLIP_RULES = (
-    "overlap",
-    "excessive_day",
-    "billed_over_worked",
-    "duplicate",
-    "outside_ticket_life",
-    "late_entry",
-    "bulk_backfill",
-    "round_heaping",
-    "exact_target",
-    "effort_outlier",
-    "post_target_slowdown",
-    "off_hours_without_ticket",
-    "vague_note",
-)
+# The timeslip rules the warehouse implements. Each is a `warn` check of the gate: its
+# flags never block the whole publication; an `error` flag no auditor cleared holds the
+# client-months it concerns (`publication_holds`), whose reports are not published.
+TIMESLIP_RULES = tuple(TIMESLIP_RULE_THRESHOLDS)
 RULE_CHECKS = {f"timeslip_rule_{rule}": "fct_timeslip_flags" for rule in TIMESLIP_RULES}
 HELD = re.compile(r"(\d+) client-months held")
 

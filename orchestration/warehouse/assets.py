@@ -21,6 +21,8 @@ from orchestration.child_processes import bound_to_this_process
 from orchestration.config import Settings
 from orchestration.faults import maybe_crash
 from orchestration.quality import results
+from orchestration.reference import snapshot
+from orchestration.reference.assets import REFERENCE_KEY
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse import build_state
 from orchestration.warehouse.project import dbt_executable, dbt_project
@@ -45,6 +47,18 @@ class XlaDbtTranslator(DagsterDbtTranslator):
     ) -> dg.AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         return spec._replace(blocking=False) if spec is not None else None
+
+    def get_asset_spec(
+        self,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetSpec:
+        """Seeds are loaded from the run's reference-data snapshot: they follow it."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("seed."):
+            spec = spec.merge_attributes(deps=[REFERENCE_KEY])
+        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -191,7 +205,10 @@ def warehouse_models(
 ) -> Iterator[Any]:
     settings = xla.settings()
     build = engine.current(settings)
-    plan = build_state.plan(settings, xla.as_of, full_refresh=xla.full_refresh)
+    # The reference data the run took at its start, whatever the folder holds by now.
+    reference = snapshot.for_run(settings, context.run.run_id)
+    snapshot.use(reference)
+    plan = build_state.plan(settings, xla.as_of, full_refresh=xla.full_refresh, reference=reference)
     kind = "in full" if plan.full_refresh else "incrementally"
     into = settings.build_db if build.name == "duckdb" else "the Spark metastore"
     say(context, f"Building the warehouse {kind} with dbt into {into} ({plan.reason})")

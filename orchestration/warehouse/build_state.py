@@ -26,6 +26,7 @@ from orchestration import engine
 from orchestration.config import DBT_PROJECT_DIR, Settings
 from orchestration.contract import LANDING_EXTRACTS
 from orchestration.files import write_atomic
+from orchestration.reference import snapshot
 
 STATE_FILE = "build_state.json"
 # The parts of the dbt project that decide what a build computes.
@@ -151,24 +152,39 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(settings: Settings, as_of: str) -> str:
+def fingerprint(reference_digest: str, as_of: str) -> str:
     """A digest of everything besides the lake that the marts depend on.
 
-    The seeds' and the project code's bytes, and the vars other than the seq: an
-    explicit `as_of` that differs from the last build's moves every open ticket's clock.
+    The reference data the build loads (its snapshot's digest: the content as loaded,
+    so re-saving a file with other line ends changes nothing), the project code's bytes,
+    and the vars other than the seq: an explicit `as_of` that differs from the last
+    build's moves every open ticket's clock.
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps({"as_of": as_of}).encode())
-    _digest(digest, sorted(settings.seeds_dir.glob("*.csv")) + _project_code_files())
+    digest.update(json.dumps({"as_of": as_of, "reference": reference_digest}).encode())
+    _digest(digest, _project_code_files())
     return digest.hexdigest()
 
 
-def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPlan:
-    """Whether the next build may be incremental, and from which seq."""
+def plan(
+    settings: Settings,
+    as_of: str,
+    full_refresh: bool = False,
+    reference: snapshot.Snapshot | None = None,
+) -> BuildPlan:
+    """Whether the next build may be incremental, and from which seq.
+
+    `reference` is the snapshot the build loads (default: one taken of the reference
+    folder now).
+    """
+    reference = reference or snapshot.take(settings.seeds_dir)
     previous = load(settings)
     build = engine.current(settings)
     current = BuildState(
-        lake_ingest_seq(settings), fingerprint(settings, as_of), code_fingerprint(), build.name
+        lake_ingest_seq(settings),
+        fingerprint(reference.digest, as_of),
+        code_fingerprint(),
+        build.name,
     )
     if full_refresh:
         reason = "a full refresh was asked for"
@@ -177,7 +193,7 @@ def plan(settings: Settings, as_of: str, full_refresh: bool = False) -> BuildPla
     elif previous.engine != current.engine:
         reason = f"the engine changed from {previous.engine} to {current.engine}"
     elif previous.fingerprint != current.fingerprint:
-        reason = "the seeds, the dbt project or the build's settings changed"
+        reason = "the reference data (seeds), the dbt project or the build's settings changed"
     elif previous.ingest_seq > current.ingest_seq:
         reason = "the lake holds fewer files than the last build saw"
     else:

@@ -18,7 +18,8 @@ renamed as (
         cast(weekly_contracted_hours as double) as weekly_contracted_hours,
         cast(billable_target_pct as double) as billable_target_pct,
         cast(start_date as date) as start_date,
-        cast(end_date as date) as end_date
+        cast(end_date as date) as end_date,
+        cast(billable_goal_period as string) as billable_goal_period
 
     from source
 

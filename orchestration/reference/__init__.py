@@ -1,0 +1,1 @@
+"""The MSP's reference data: its files' shapes, their validation, and the run's snapshot."""
