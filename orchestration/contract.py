@@ -1,4 +1,5 @@
-"""The extracts of CONTRACT §2 and the reference files of §3, as data.
+"""The extracts of docs/contract.md §2, as data (the reference files of §3 are in
+`orchestration/reference/spec.py`).
 
 The ingest validator, the generator and the tests all read the shapes from here, so
 there is one definition of what a valid row is.
@@ -28,6 +29,14 @@ EVENT_FIELDS = ("status", "priority", "assignee")
 BILLABLE = ("Billable", "Do Not Bill", "No Charge")
 SURVEY_TYPES = ("csat", "nps")
 
+# The fields whose values a source may write in its own words, mapped onto the contract's
+# in the reference file value_map.csv, with the contract's values of each.
+CANONICAL_VALUES: dict[str, tuple[str, ...]] = {
+    "status": STATUSES,
+    "priority": PRIORITIES,
+    "channel": CHANNELS,
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -42,6 +51,18 @@ class Column:
     # A local_timestamp's strptime format: a wall-clock time without offset, read in the
     # client's time zone by the warehouse.
     format: str = ""
+    # The field of value_map.csv its values belong to (`status`, `priority`, `channel`):
+    # a value must be the contract's or mapped for the extract's source. `allowed` then
+    # lists only the source's own codes that stand for no value.
+    vocabulary: str = ""
+    # Or the column of the same row that names the field (ticket events' `field`); rows
+    # naming a field without a vocabulary (`assignee`) take any value.
+    vocabulary_column: str = ""
+
+    @property
+    def contract_values(self) -> tuple[str, ...]:
+        """The values an enum takes in the contract's words: its vocabulary's and its own."""
+        return CANONICAL_VALUES.get(self.vocabulary, ()) + self.allowed
 
 
 @dataclass(frozen=True)
@@ -99,10 +120,10 @@ TICKETS = Extract(
         Column("ticket_id", "text", required=True),
         Column("client_id", "text", required=True),
         Column("contact_id", "text"),
-        Column("priority", "enum", required=True, allowed=PRIORITIES),
+        Column("priority", "enum", required=True, vocabulary="priority"),
         Column("category", "text"),
-        Column("channel", "enum", allowed=CHANNELS),
-        Column("status", "enum", required=True, allowed=STATUSES),
+        Column("channel", "enum", vocabulary="channel"),
+        Column("status", "enum", required=True, vocabulary="status"),
         Column("assigned_engineer_id", "text"),
         Column("subject", "text"),
         Column("created_at", "timestamp", required=True),
@@ -127,8 +148,8 @@ TICKET_EVENTS = Extract(
         Column("ticket_id", "text", required=True),
         Column("occurred_at", "timestamp", required=True),
         Column("field", "enum", required=True, allowed=EVENT_FIELDS),
-        Column("old_value", "text"),
-        Column("new_value", "text"),
+        Column("old_value", "text", vocabulary_column="field"),
+        Column("new_value", "text", vocabulary_column="field"),
         Column("actor_id", "text"),
     ),
 )
@@ -181,20 +202,10 @@ SURVEYS = Extract(
 
 EXTRACTS: dict[str, Extract] = {e.name: e for e in (TICKETS, TICKET_EVENTS, TIMESLIPS, SURVEYS)}
 
-# ServiceNow incident states and priorities as the export writes them. `-100` is a state
-# code the export carries without a name; staging reads it as "state not known".
-SERVICENOW_STATES = (
-    "New",
-    "Active",
-    "Awaiting User Info",
-    "Awaiting Evidence",
-    "Awaiting Vendor",
-    "Awaiting Problem",
-    "Resolved",
-    "Closed",
-    "-100",
-)
-SERVICENOW_PRIORITIES = ("1 - Critical", "2 - High", "3 - Moderate", "4 - Low")
+# A state code the ServiceNow export carries without a name; staging reads it as "state
+# not known" (the last known state holds). ServiceNow's named states and priorities are
+# mapped onto the contract's in value_map.csv.
+SERVICENOW_UNKNOWN_STATE = "-100"
 SERVICENOW_TIME_FORMAT = "%d-%m-%Y %H:%M"
 # Counters of a ServiceNow record; far above anything an incident reaches.
 _COUNTER_MAX = 1_000_000
@@ -220,7 +231,13 @@ SERVICENOW_INCIDENTS = Extract(
     client_in_file_name=True,
     columns=(
         Column("number", "text", required=True),
-        Column("incident_state", "enum", required=True, allowed=SERVICENOW_STATES),
+        Column(
+            "incident_state",
+            "enum",
+            required=True,
+            allowed=(SERVICENOW_UNKNOWN_STATE,),
+            vocabulary="status",
+        ),
         Column("active", "text"),
         _servicenow_counter("reassignment_count"),
         _servicenow_counter("reopen_count"),
@@ -241,7 +258,7 @@ SERVICENOW_INCIDENTS = Extract(
         Column("cmdb_ci", "text"),
         Column("impact", "text"),
         Column("urgency", "text"),
-        Column("priority", "enum", required=True, allowed=SERVICENOW_PRIORITIES),
+        Column("priority", "enum", required=True, vocabulary="priority"),
         Column("assignment_group", "text"),
         Column("assigned_to", "text"),
         Column("knowledge", "text"),
@@ -259,7 +276,7 @@ SERVICENOW_INCIDENTS = Extract(
     ordered=(("opened_at", "resolved_at"), ("opened_at", "closed_at")),
 )
 
-# Exports of other systems that source adapters map onto the extracts (CONTRACT §2).
+# Exports of other systems that source adapters map onto the extracts (docs/contract.md §2).
 ADAPTER_EXTRACTS: dict[str, Extract] = {e.name: e for e in (SERVICENOW_INCIDENTS,)}
 
 # Everything the landing zone takes: the PSA's extracts and the adapters' exports.
@@ -280,58 +297,3 @@ LANDING_FILE = re.compile(
     r"^(?P<extract>" + "|".join(sorted(LANDING_EXTRACTS, key=len, reverse=True)) + r")"
     r"_(?P<date>\d{8})(?:_(?P<suffix>[^/\\]*))?\.csv$"
 )
-
-# Reference files of CONTRACT §3, with the columns the product reads.
-REFERENCE_FILES: dict[str, tuple[str, ...]] = {
-    "clients": (
-        "client_id",
-        "client_name",
-        "timezone",
-        "calendar_id",
-        "contract_tier",
-        "contract_start",
-        "contract_end",
-    ),
-    "engineers": (
-        "engineer_id",
-        "engineer_name",
-        "team",
-        "role",
-        "calendar_id",
-        "timezone",
-        "weekly_contracted_hours",
-        "billable_target_pct",
-        "start_date",
-        "end_date",
-    ),
-    "business_calendars": ("calendar_id", "weekday", "opens_at", "closes_at"),
-    "holidays": ("calendar_id", "holiday_date", "holiday_name"),
-    "engineer_leave": ("engineer_id", "leave_date", "hours"),
-    "sla_policies": (
-        "contract_tier",
-        "priority",
-        "metric",
-        "target_minutes",
-        "clock",
-        "pause_statuses",
-        "attainment_target_pct",
-    ),
-    "xla_targets": ("contract_tier", "metric", "comparator", "target", "min_responses"),
-    "timeslip_rules": (
-        "rule_id",
-        "enabled",
-        "severity",
-        "threshold",
-        "secondary_threshold",
-        "tertiary_threshold",
-        "description",
-    ),
-    "timeslip_waivers": (
-        "rule_id",
-        "subject_id",
-        "decision",
-        "reviewed_by",
-        "reviewed_at",
-        "reason",
-    ),
-}

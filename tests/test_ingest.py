@@ -10,11 +10,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.config import Settings
-from orchestration.contract import SURVEYS, TICKETS, TIMESLIPS
+from orchestration.contract import SURVEYS, TICKET_EVENTS, TICKETS, TIMESLIPS
 from orchestration.ingest import ledger
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.reader import classify, decode, parse
-from orchestration.ingest.validate import validate
+from orchestration.ingest.validate import canonical_view, validate
+from orchestration.reference import snapshot
+from orchestration.reference.view import Vocabulary
 
 TICKET_HEADER = "ticket_id,client_id,priority,status,created_at,updated_at,subject"
 
@@ -89,9 +91,10 @@ def test_a_row_with_several_faults_lists_them_all() -> None:
     row = "T1,C001,P9,Lost,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s"
     reason = validate(TICKETS, parse(f"{TICKET_HEADER}\n{row}\n")).rejected["reason"][0]
     assert reason == (
-        "priority 'P9' is not one of P1, P2, P3, P4; "
-        "status 'Lost' is not one of New, In Progress, Waiting Customer, Waiting Vendor, "
-        "Scheduled, Resolved, Closed"
+        "priority 'P9' is not one of P1, P2, P3, P4 nor mapped in value_map.csv (source psa, "
+        "field priority); status 'Lost' is not one of New, In Progress, Waiting Customer, "
+        "Waiting Vendor, Scheduled, Resolved, Closed nor mapped in value_map.csv (source psa, "
+        "field status)"
     )
 
 
@@ -175,7 +178,8 @@ def test_ingest_splits_rows_between_lake_and_quarantine_and_archives_the_file(
     assert any("notes.txt: not ingested" in line for line in lines)
     assert "tickets_20260105.csv: 2 rows, 1 loaded, 1 quarantined" in lines[-2]
     assert lines[-1].strip() == (
-        "tickets_20260105.csv line 3: priority 'P7' is not one of P1, P2, P3, P4"
+        "tickets_20260105.csv line 3: priority 'P7' is not one of P1, P2, P3, P4 nor mapped in "
+        "value_map.csv (source psa, field priority)"
     )
 
     (lake_file,) = [p for p in (workspace.lake_dir / "tickets").glob("2026*.parquet")]
@@ -278,3 +282,94 @@ def test_a_field_larger_than_the_csv_modules_default_limit_is_read_whole() -> No
     parsed = parse(f'a,b\n1,"{big}"\n2,3\n')
     assert parsed.lines == [2, 3]
     assert len(parsed.records[0][1]) == 1_000_000
+
+
+# -- A PSA's own words, mapped in value_map.csv ---------------------------------------
+
+PSA_WORDS = Vocabulary.from_rows(
+    snapshot.complete_value_map(
+        [
+            {
+                "source": "psa",
+                "field": "status",
+                "source_value": "On Hold",
+                "canonical_value": "Waiting Customer",
+            },
+            {
+                "source": "psa",
+                "field": "priority",
+                "source_value": "Critical",
+                "canonical_value": "P1",
+            },
+            {
+                "source": "psa",
+                "field": "channel",
+                "source_value": "Web",
+                "canonical_value": "portal",
+            },
+        ]
+    )
+)
+EVENT_HEADER = "event_id,ticket_id,occurred_at,field,old_value,new_value"
+
+
+def test_mapped_values_are_accepted_as_written_and_unmapped_ones_quarantined() -> None:
+    text = "\n".join(
+        [
+            "ticket_id,client_id,priority,status,channel,created_at,updated_at",
+            "T1,C001,Critical,On Hold,Web,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z",
+            "T2,C001,P2,Parked,email,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z",
+            "T3,C001,Urgent,New,Fax,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z",
+        ]
+    )
+    result = validate(TICKETS, parse(text), PSA_WORDS)
+    # The lake keeps what the PSA wrote; the warehouse maps it.
+    assert result.accepted[["ticket_id", "priority", "status", "channel"]].values.tolist() == [
+        ["T1", "Critical", "On Hold", "Web"]
+    ]
+    reasons = dict(zip(result.rejected["line_number"], result.rejected["reason"], strict=True))
+    assert reasons == {
+        # Each names what the file does map.
+        3: "status 'Parked' is not one of New, In Progress, Waiting Customer, Waiting Vendor, "
+        "Scheduled, Resolved, Closed nor mapped in value_map.csv (source psa, field status: "
+        "On Hold)",
+        4: "priority 'Urgent' is not one of P1, P2, P3, P4 nor mapped in value_map.csv "
+        "(source psa, field priority: Critical); channel 'Fax' is not one of phone, email, "
+        "portal, chat, walk_in, monitoring nor mapped in value_map.csv (source psa, field "
+        "channel: Web)",
+    }
+    # What the Great Expectations suite reads: the contract's words.
+    viewed = canonical_view(TICKETS, result.accepted, PSA_WORDS)
+    assert viewed[["priority", "status", "channel"]].values.tolist() == [
+        ["P1", "Waiting Customer", "portal"]
+    ]
+
+
+def test_event_values_of_status_and_priority_changes_must_be_known() -> None:
+    text = "\n".join(
+        [
+            EVENT_HEADER,
+            "V1,T1,2026-01-05T09:00:00Z,status,New,On Hold",
+            "V2,T1,2026-01-05T10:00:00Z,status,On Hold,Parked",
+            "V3,T1,2026-01-05T11:00:00Z,priority,,Critical",
+            "V4,T1,2026-01-05T12:00:00Z,priority,P3,Low",
+            # An assignee is an engineer id: any value.
+            "V5,T1,2026-01-05T13:00:00Z,assignee,,E042",
+            # Spaces around a value do not make it unknown.
+            "V6,T1,2026-01-05T14:00:00Z,status, On Hold ,Closed",
+        ]
+    )
+    result = validate(TICKET_EVENTS, parse(text), PSA_WORDS)
+    assert result.accepted["event_id"].tolist() == ["V1", "V3", "V5", "V6"]
+    reasons = dict(zip(result.rejected["line_number"], result.rejected["reason"], strict=True))
+    assert reasons[3].startswith("new_value 'Parked' is not one of New, In Progress")
+    assert reasons[5].startswith("new_value 'Low' is not one of P1, P2, P3, P4 nor mapped")
+    assert set(reasons) == {3, 5}
+
+
+def test_without_a_vocabulary_the_contract_values_and_servicenow_states_are_known() -> None:
+    text = "\n".join(
+        [TICKET_HEADER, "T1,C001,P1,On Hold,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s"]
+    )
+    result = validate(TICKETS, parse(text))
+    assert "nor mapped in value_map.csv (source psa, field status)" in result.rejected["reason"][0]

@@ -27,6 +27,9 @@ from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing, rederive_archived
 from orchestration.ingest.partitions import extract_dates, run_dates
 from orchestration.quality import results
+from orchestration.reference import snapshot
+from orchestration.reference.assets import REFERENCE_KEY
+from orchestration.reference.view import IngestReference
 from orchestration.resources import XlaRun, say
 
 QUARANTINE_KEY = dg.AssetKey(["ingest", "quarantine_rows"])
@@ -76,6 +79,7 @@ def _specs() -> list[dg.AssetSpec]:
             description=f"{extract.description} Parquet files in lake/{name}/.",
             group_name="ingest",
             kinds={"parquet"},
+            deps=[REFERENCE_KEY],
         )
         for name, extract in LANDING_EXTRACTS.items()
     ]
@@ -85,6 +89,7 @@ def _specs() -> list[dg.AssetSpec]:
             description="Every rejected landing row with its file, line, raw text and reason.",
             group_name="ingest",
             kinds={"parquet"},
+            deps=[REFERENCE_KEY],
         )
     )
     return specs
@@ -188,6 +193,9 @@ def merged(reports: list[IngestReport]) -> IngestReport:
 def _ingest(context: AssetExecutionContext, xla: XlaRun) -> IngestReport:
     """This run's files: all waiting, or those of its extract dates (re-derived or not)."""
     settings = xla.settings()
+    # The reference data the run took at its start: the value map and the known ids the
+    # build will use too.
+    reference = IngestReference.of_snapshot(snapshot.for_run(settings, context.run.run_id))
 
     def log(message: str) -> None:
         say(context, message)
@@ -195,14 +203,18 @@ def _ingest(context: AssetExecutionContext, xla: XlaRun) -> IngestReport:
     dates = run_dates(context)
     if dates is None:
         say(context, f"Ingesting landing files from {settings.landing_dir}")
-        return ingest_landing(settings, context.run.run_id, log=log)
+        return ingest_landing(settings, context.run.run_id, log=log, reference=reference)
     span = dates[0].isoformat() if dates[0] == dates[1] else f"{dates[0]} to {dates[1]}"
     reports = []
     if context.run.tags.get(INGEST_MODE_TAG) != LANDING_ONLY:
         say(context, f"Re-deriving the lake of extract dates {span} from {settings.archive_dir}")
-        reports.append(rederive_archived(settings, context.run.run_id, dates, log=log))
+        reports.append(
+            rederive_archived(settings, context.run.run_id, dates, log=log, reference=reference)
+        )
     say(context, f"Ingesting landing files of extract dates {span} from {settings.landing_dir}")
-    reports.append(ingest_landing(settings, context.run.run_id, log=log, dates=dates))
+    reports.append(
+        ingest_landing(settings, context.run.run_id, log=log, dates=dates, reference=reference)
+    )
     return merged(reports)
 
 

@@ -32,9 +32,10 @@ def _expectations(extract: Extract) -> list[Any]:
         if column.required:
             found.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=column.name))
         if column.type == "enum":
+            # A mapped column is checked as the warehouse reads it: in the contract's words.
             found.append(
                 gx.expectations.ExpectColumnValuesToBeInSet(
-                    column=column.name, value_set=list(column.allowed)
+                    column=column.name, value_set=list(column.contract_values)
                 )
             )
         if column.minimum is not None or column.maximum is not None:

@@ -8,7 +8,6 @@ were already ingested is a no-op.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,14 @@ from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.expectations import suite_columns
 from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
-from orchestration.ingest.validate import arrow_schema, to_arrow, unknown_ids, validate
+from orchestration.ingest.validate import (
+    arrow_schema,
+    canonical_view,
+    to_arrow,
+    unknown_ids,
+    validate,
+)
+from orchestration.reference.view import IngestReference
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -85,20 +91,7 @@ class IngestReport:
         return sum(1 for o in self.outcomes if o.status == "ingested")
 
 
-def known_clients(settings: Settings) -> set[str]:
-    """The client ids of the reference data (`clients.csv`); empty when it cannot be read."""
-    return _reference_ids(settings, "clients.csv", "client_id")
-
-
-def _reference_ids(settings: Settings, file_name: str, column: str) -> set[str]:
-    try:
-        with (settings.seeds_dir / file_name).open(newline="", encoding="utf-8-sig") as f:
-            return {(row.get(column) or "").strip() for row in csv.DictReader(f)} - {""}
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return set()
-
-
-def _client_problem(landing: LandingFile, clients: set[str]) -> str | None:
+def _client_problem(landing: LandingFile, clients: frozenset[str]) -> str | None:
     """Why a file whose name must carry its client cannot be ingested yet, if it cannot.
 
     Its rows carry no client of their own, and its local times are read in the named
@@ -119,13 +112,19 @@ def _client_problem(landing: LandingFile, clients: set[str]) -> str | None:
     return None
 
 
-def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
-    """Landing files in ingest order, and why each other file in landing/ is not taken."""
+def pending_files(
+    settings: Settings, reference: IngestReference | None = None
+) -> tuple[list[LandingFile], list[str]]:
+    """Landing files in ingest order, and why each other file in landing/ is not taken.
+
+    A file whose name must carry its client is judged against `reference`'s clients (by
+    default, the reference folder as it is now).
+    """
     files: list[LandingFile] = []
     ignored: list[str] = []
     if not settings.landing_dir.exists():
         return files, ignored
-    clients = known_clients(settings)
+    clients: frozenset[str] | None = reference.clients if reference is not None else None
     for path in sorted(settings.landing_dir.iterdir()):
         if path.name.startswith("."):
             continue
@@ -140,11 +139,11 @@ def pending_files(settings: Settings) -> tuple[list[LandingFile], list[str]]:
                 f"with extract one of {', '.join(LANDING_EXTRACTS)}"
             )
             continue
-        problem = (
-            _client_problem(landing, clients)
-            if LANDING_EXTRACTS[landing.extract].client_in_file_name
-            else None
-        )
+        problem = None
+        if LANDING_EXTRACTS[landing.extract].client_in_file_name:
+            if clients is None:
+                clients = IngestReference.of_folder(settings.seeds_dir).clients
+            problem = _client_problem(landing, clients)
         if problem is None:
             files.append(landing)
         else:
@@ -176,13 +175,16 @@ def ingest_landing(
     run_id: str,
     log: Callable[[str], None] = print,
     dates: tuple[date, date] | None = None,
+    reference: IngestReference | None = None,
 ) -> IngestReport:
     """Ingest every new landing file (of the extract dates `dates`, first to last, when
-    given); return what happened to each."""
+    given) with the reference data of `reference` (default: the reference folder as it
+    is now); return what happened to each."""
     settings.ensure_dirs()
     ensure_lake_layout(settings)
+    reference = reference or IngestReference.of_folder(settings.seeds_dir)
     report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
-    files, report.ignored = pending_files(settings)
+    files, report.ignored = pending_files(settings, reference)
     if dates is not None:
         files = [f for f in files if dates[0] <= f.extract_date <= dates[1]]
     for message in report.ignored:
@@ -200,7 +202,7 @@ def ingest_landing(
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report)
+            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report, reference)
             landing.path.unlink()
             known.add(sha)
             seq += 1
@@ -220,15 +222,13 @@ def _ingest_file(
     seq: int,
     run_id: str,
     report: IngestReport,
+    reference: IngestReference,
 ) -> FileOutcome:
     extract: Extract = LANDING_EXTRACTS[landing.extract]
     parsed = parse(decode(data))
-    result = validate(extract, parsed)
+    result = validate(extract, parsed, reference.vocabulary)
     notices = result.notices + unknown_ids(
-        extract,
-        result.accepted,
-        known_clients(settings),
-        _reference_ids(settings, "engineers.csv", "engineer_id"),
+        extract, result.accepted, reference.clients, reference.engineers
     )
     stem = f"{landing.extract_date:%Y%m%d}_{sha[:16]}"
     # A run that crashed after writing these files but before the ledger entry may have
@@ -250,9 +250,10 @@ def _ingest_file(
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
-        # Only what the run's Great Expectations suite reads is held until it runs.
+        # Only what the run's Great Expectations suite reads is held until it runs, with
+        # the values the warehouse will read: each status, priority and channel mapped.
         checked = result.accepted.assign(_source_file=landing.name)[suite_columns(extract)]
-        report.accepted[extract.name].append(checked)
+        report.accepted[extract.name].append(canonical_view(extract, checked, reference.vocabulary))
     if len(result.rejected):
         quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
         rejected = result.rejected
@@ -330,6 +331,7 @@ def rederive_archived(
     run_id: str,
     dates: tuple[date, date],
     log: Callable[[str], None] = print,
+    reference: IngestReference | None = None,
 ) -> IngestReport:
     """Ingest again, with today's validation, every archived file of the extract dates
     `dates` (first to last).
@@ -340,6 +342,7 @@ def rederive_archived(
     """
     settings.ensure_dirs()
     ensure_lake_layout(settings)
+    reference = reference or IngestReference.of_folder(settings.seeds_dir)
     report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
     entries = sorted(
         (
@@ -359,7 +362,7 @@ def rederive_archived(
         named = classify(settings.landing_dir / entry.file_name)
         if named is None:
             raise ValueError(f"{entry.file_name}: the ledger holds a name that is not an extract's")
-        outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report)
+        outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report, reference)
         seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(entries)}] re-derived {outcome.summary()}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.reliability.crashes import Workspace, dataset
 
@@ -40,8 +41,27 @@ class Rebuild:
     intruder_seconds: float = 0.0
 
 
+_ROOT: list[Path] = []
+_DONE: dict[tuple[Path, str], Rebuild] = {}
+
+
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's folder of rebuilds, so that a rebuild is made once per session
+    whichever test module asks for it first."""
+    if not _ROOT:
+        _ROOT.append(tmp_path_factory.mktemp("rebuilds"))
+    return _ROOT[0]
+
+
 def rebuild(root: Path, name: str, *, intruder: bool = False) -> Rebuild:
-    """Every landing file of the shared MSP, built and published in `root/name`."""
+    """Every landing file of the shared MSP, built and published in `root/name` (once per
+    session for each root and name)."""
+    if (root, name) not in _DONE:
+        _DONE[(root, name)] = _rebuild(root, name, intruder=intruder)
+    return _DONE[(root, name)]
+
+
+def _rebuild(root: Path, name: str, *, intruder: bool) -> Rebuild:
     data = dataset(root)
     folder = root / name
     shutil.rmtree(folder, ignore_errors=True)

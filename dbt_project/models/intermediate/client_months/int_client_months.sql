@@ -2,7 +2,10 @@
     One row per client and client-local month it is reported for: from the later of the
     contract's first month and the month the client's history begins (the start of the
     earliest source system it appears in), to the earlier of the contract's last month
-    and the month of as_of. Quiet months are rows too.
+    and the month of as_of. Without a contract_start, a client first seen in the
+    extracts' first month is taken to have been a client since they began; one first
+    seen later starts with the month of its first ticket or survey response; one not seen
+    yet has no months. Quiet months are rows too.
 -#}
 with
 
@@ -85,17 +88,33 @@ default_history as (
 
 ),
 
+-- The client's own first record: where its months start when its contract start is not
+-- known and it was not there from the start of the extracts.
+client_first_records as (
+
+    select
+        client_id,
+        min(recorded_at) as first_recorded_at
+
+    from records
+    group by client_id
+
+),
+
 history_start as (
 
     select
         clients.client_id,
         coalesce(client_history.history_started_at, default_history.history_started_at)
-            as history_started_at
+            as history_started_at,
+        client_first_records.first_recorded_at
 
     from clients
     cross join default_history
     left join client_history
         on clients.client_id = client_history.client_id
+    left join client_first_records
+        on clients.client_id = client_first_records.client_id
 
 ),
 
@@ -110,6 +129,15 @@ localised as (
             {{ dbt.date_trunc('month', to_local_timestamp('history_start.history_started_at', 'clients.timezone')) }}
             as date
         ) as history_start_month,
+        cast(
+            {{ dbt.date_trunc('month', to_local_timestamp('history_start.first_recorded_at', 'clients.timezone')) }}
+            as date
+        ) as first_record_month,
+        -- Seen in the extracts' first (UTC) month: a client since before they began.
+        (
+            cast({{ dbt.date_trunc('month', to_local_timestamp('history_start.first_recorded_at', "'UTC'")) }} as date)
+            = cast({{ dbt.date_trunc('month', to_local_timestamp('history_start.history_started_at', "'UTC'")) }} as date)
+        ) as is_seen_from_the_start,
         cast(
             {{ dbt.date_trunc('month', to_local_timestamp('run_parameters.as_of', 'clients.timezone')) }}
             as date
@@ -129,6 +157,8 @@ windows as (
         contract_tier,
         as_of_month,
         case
+            when contract_start_month is null and not is_seen_from_the_start
+                then first_record_month
             when contract_start_month > history_start_month then contract_start_month
             else history_start_month
         end as first_month,
@@ -138,6 +168,8 @@ windows as (
         end as last_month
 
     from localised
+    -- Without a contract start, a client not seen yet has nothing to report.
+    where contract_start_month is not null or first_record_month is not null
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     Per client and client-local month of `responded_at`: the XLA survey metrics of
-    CONTRACT §4 and the counts behind them.
+    docs/contract.md §4 and the counts behind them.
 -#}
 with
 

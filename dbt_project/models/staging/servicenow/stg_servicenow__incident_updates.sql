@@ -1,14 +1,21 @@
 {#-
     One row per update of a ServiceNow incident, typed, its state, priority and contact
-    type mapped onto ours, its local times read in the client's time zone, and its place
-    in the incident's history. The mapping is documented in DECISIONS.md, "ServiceNow
-    incidents as tickets".
+    type mapped onto ours through the value map (`value_map.csv`, source `servicenow`),
+    its local times read in the client's time zone, and its place in the incident's
+    history. The mapping is documented in DECISIONS.md, "ServiceNow incidents as tickets".
 -#}
 with
 
 source as (
 
     select * from {{ source('servicenow', 'incidents') }}
+
+),
+
+value_map as (
+
+    select * from {{ ref('stg_reference__value_map') }}
+    where source_system = 'servicenow'
 
 ),
 
@@ -49,39 +56,23 @@ renamed as (
 
 ),
 
+-- A state without a name (`-100`) maps to nothing: the last known state holds. A contact
+-- type the map lacks gives no channel.
 mapped as (
 
     select
-        *,
-        case incident_state
-            when 'New' then 'New'
-            when 'Active' then 'In Progress'
-            when 'Awaiting User Info' then 'Waiting Customer'
-            when 'Awaiting Evidence' then 'Waiting Customer'
-            when 'Awaiting Vendor' then 'Waiting Vendor'
-            when 'Awaiting Problem' then 'Scheduled'
-            when 'Resolved' then 'Resolved'
-            when 'Closed' then 'Closed'
-        end as known_status,
-        case servicenow_priority
-            when '1 - Critical' then 'P1'
-            when '2 - High' then 'P2'
-            when '3 - Moderate' then 'P3'
-            when '4 - Low' then 'P4'
-        end as priority,
-        case contact_type
-            when 'Phone' then 'phone'
-            when 'IVR' then 'phone'
-            when 'Email' then 'email'
-            when 'Self service' then 'portal'
-            when 'Self-service' then 'portal'
-            when 'Chat' then 'chat'
-            when 'Virtual Agent' then 'chat'
-            when 'Walk-in' then 'walk_in'
-            when 'Direct opsys' then 'monitoring'
-        end as channel
+        renamed.*,
+        states.canonical_value as known_status,
+        priorities.canonical_value as priority,
+        channels.canonical_value as channel
 
     from renamed
+    left join value_map as states
+        on states.field = 'status' and renamed.incident_state = states.source_value
+    left join value_map as priorities
+        on priorities.field = 'priority' and renamed.servicenow_priority = priorities.source_value
+    left join value_map as channels
+        on channels.field = 'channel' and renamed.contact_type = channels.source_value
 
 ),
 
