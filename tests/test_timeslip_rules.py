@@ -18,6 +18,8 @@ import pytest
 from dbt_fixtures import DataFolder, run_dbt, write_seeds
 from timeslip_rule_fixtures import EXPECTED_FLAGS, RULES, SEEDS, make_rules_folder
 
+from orchestration.reference.validate import validate_folder
+
 
 @dataclass(frozen=True)
 class Build:
@@ -172,8 +174,8 @@ def test_round_heaping(build: Build) -> None:
 
 def test_exact_target(build: Build) -> None:
     assert _evidence(build, "exact_target|E10|2026-02") == (
-        "billed exactly the daily target of 4 h on 3 of 5 days worked in 2026-02 (60%); "
-        "flagged at 60%"
+        "billed exactly the daily share of the monthly billable goal (4 h on a full day) on "
+        "3 of 5 days worked in 2026-02 (60%); flagged at 60%"
     )
 
 
@@ -195,12 +197,57 @@ def test_post_target_slowdown(build: Build) -> None:
         build, "post_target_slowdown|E13|2026-W06", "period_start", "period_end", "measured_value"
     ) == (date(2026, 2, 2), date(2026, 2, 8), 0.75)
     assert _evidence(build, "post_target_slowdown|E13|2026-W06") == (
-        "reached the 5 h weekly billable target at 2026-02-03 11:00 local; billed 1 h per "
+        "reached the 5 h weekly billable goal at 2026-02-03 11:00 local; billed 1 h per "
         "hour worked before (5 h worked), 0.25 after (2 h worked): 75% slower, in a run of "
-        "2 such weeks; flagged from 40% slower in 2 consecutive weeks"
+        "2 such weeks (14 days); flagged from 40% slower over 2 weeks"
     )
     # Exactly 40 % slower is enough.
     assert _flag(build, "post_target_slowdown|E13|2026-W11", "measured_value") == (0.4,)
+
+
+def test_post_target_slowdown_over_a_month(build: Build) -> None:
+    start, end, drop = _flag(
+        build, "post_target_slowdown|E16|2026-03", "period_start", "period_end", "measured_value"
+    )
+    assert (start, end) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert drop == pytest.approx(0.9)
+    assert _evidence(build, "post_target_slowdown|E16|2026-03") == (
+        "reached the 22 h monthly billable goal at 2026-03-04 15:00 local; billed 1 h per "
+        "hour worked before (22 h worked), 0.1 after (10 h worked): 90% slower, in a run of "
+        "1 such month (31 days); flagged from 40% slower over 2 weeks"
+    )
+
+
+def test_post_target_slowdown_over_a_quarter(build: Build) -> None:
+    assert _flag(build, "post_target_slowdown|E18|2026-Q1", "period_start", "period_end") == (
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+    )
+    assert _evidence(build, "post_target_slowdown|E18|2026-Q1") == (
+        "reached the 63 h quarterly billable goal at 2026-01-14 16:00 local; billed 1 h per "
+        "hour worked before (63 h worked), 0.1 after (10 h worked): 90% slower, in a run of "
+        "1 such quarter (90 days); flagged from 40% slower over 2 weeks"
+    )
+
+
+def test_billable_goals_add_up_the_available_hours_of_their_period(build: Build) -> None:
+    goals = dict(
+        _query(
+            build.folder,
+            "select goal_period_id, goal_hours from intermediate.int_engineer_goal_periods"
+            " where goal_period_id in ('E13|2026-W06', 'E16|2026-03', 'E17|2026-03',"
+            " 'E18|2026-Q1', 'E10|2026-02')",
+        )
+    )
+    # 2 h a weekday x 50 %: a week 5 h, March 22 h, the first quarter 63 h; E10 (40 h
+    # a week, 50 %): 20 weekdays of 8 h in February, 80 h.
+    assert goals == {
+        "E13|2026-W06": 5.0,
+        "E16|2026-03": 22.0,
+        "E17|2026-03": 22.0,
+        "E18|2026-Q1": 63.0,
+        "E10|2026-02": 80.0,
+    }
 
 
 def test_off_hours_without_ticket(build: Build) -> None:
@@ -271,11 +318,15 @@ def test_client_months_a_flag_concerns(build: Build) -> None:
 
 
 def _rebuild_with_rules(
-    build: Build, root: Path, rules: list[tuple[str, ...]]
+    build: Build, root: Path, rules: list[tuple[str, ...]], *, unchecked: bool = False
 ) -> tuple[DataFolder, str, int]:
     """A copy of the build with another rules seed, rebuilt from that seed down."""
     copy = replace(
-        build.folder, data_dir=root / "data", seeds_dir=root / "seeds", target_dir=root / "target"
+        build.folder,
+        data_dir=root / "data",
+        seeds_dir=root / "seeds",
+        target_dir=root / "target",
+        unchecked=unchecked,
     )
     shutil.copytree(build.folder.data_dir / "build", copy.data_dir / "build")
     write_seeds(copy.seeds_dir, {**SEEDS, "timeslip_rules": rules})
@@ -296,15 +347,20 @@ def test_switched_off_rules_raise_nothing(build: Build, tmp_path: Path) -> None:
 def test_a_rule_switched_on_without_its_threshold_fails_the_build(
     build: Build, tmp_path: Path
 ) -> None:
-    """It would compare with null and flag nothing, silently: the build fails instead,
-    naming the rule and threshold, and the flags are not rebuilt."""
+    """It would compare with null and flag nothing, silently: a run refuses such reference
+    data before building; were it built, the build would fail too, naming the rule and
+    threshold, and the flags would not be rebuilt."""
     rules = [
         ("vague_note", "true", "warn", "2", "", "", "No second threshold.")
         if rule[0] == "vague_note"
         else rule
         for rule in RULES
     ]
-    _, output, returncode = _rebuild_with_rules(build, tmp_path, rules)
+    copy, output, returncode = _rebuild_with_rules(build, tmp_path, rules, unchecked=True)
+    assert validate_folder(copy.seeds_dir).lines() == [
+        "timeslip_rules.csv line 14, column secondary_threshold: rule vague_note is enabled "
+        "and needs a secondary_threshold"
+    ]
     assert returncode == 1
     assert "Failure in test assert_enabled_timeslip_rules_have_their_thresholds" in output
     assert "Got 1 result" in output

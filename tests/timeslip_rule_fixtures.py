@@ -11,6 +11,10 @@ London is on UTC in winter and on UTC+1 from 29 March (the night the clocks go f
 New York is UTC-5, Berlin UTC+1 in winter. The comment on each case says why it fires or
 why it must not; `EXPECTED_FLAGS` is the whole set of flags the build must raise.
 
+Engineers judged around their billable goal (exact_target, post_target_slowdown) are
+judged over their goal period: the MSP's default, the calendar month, unless the engineer
+has a `billable_goal_period` of its own (E13 a week, E18 a quarter).
+
 The rules' thresholds are the demo's (`seeds/timeslip_rules.csv`) except where a rule
 needs many rows to show: bulk_backfill wants 3 entries in a sitting (not 10),
 round_heaping 5 entries a month (not 20), exact_target 3 days worked (not 5), and
@@ -36,6 +40,7 @@ def _engineer(
     team: str = "",
     weekly_hours: str = "40",
     target_pct: str = "75",
+    goal_period: str = "",
 ) -> tuple[str, ...]:
     return (
         engineer_id,
@@ -48,6 +53,7 @@ def _engineer(
         target_pct,
         "2025-01-01",
         "",
+        goal_period,
     )
 
 
@@ -65,8 +71,6 @@ RULES: list[tuple[str, ...]] = [
     ("post_target_slowdown", "true", "warn", "0.4", "2", "1", "Slower after the target."),
     ("off_hours_without_ticket", "true", "warn", "15", "", "", "Off hours, no open ticket."),
     ("vague_note", "true", "warn", "2", "15", "", "Long entries with vague notes."),
-    # A rule this warehouse does not know: ignored, whatever its thresholds.
-    ("R9", "true", "error", "", "", "", "A rule of another tool."),
 ]
 
 WAIVERS: list[tuple[str, ...]] = [
@@ -128,10 +132,27 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         _engineer("E10", "Europe/London", "CAL_UK", target_pct="50"),
         _engineer("E11", "Europe/London", "CAL_UK"),
         _engineer("E12", "Europe/London", "CAL_UK"),
-        # Weekly billable target 10 x 50 / 100 = 5 h.
-        _engineer("E13", "Europe/London", "CAL_UK", weekly_hours="10", target_pct="50"),
+        # A weekly billable goal: 2 h available a weekday (10 h over five 8.5-hour
+        # days), 10 h a full week x 50 / 100 = 5 h.
+        _engineer(
+            "E13", "Europe/London", "CAL_UK", weekly_hours="10", target_pct="50", goal_period="week"
+        ),
         _engineer("E14", "Europe/Berlin", "CAL_DE"),
         _engineer("E15", "Europe/London", "CAL_UK"),
+        # Monthly goals (the MSP's default): 2 h available a weekday; March 2026 has 22
+        # weekdays and no holiday: 44 h x 50 / 100 = 22 h.
+        _engineer("E16", "Europe/London", "CAL_UK", weekly_hours="10", target_pct="50"),
+        _engineer("E17", "Europe/London", "CAL_UK", weekly_hours="10", target_pct="50"),
+        # A quarterly goal: the first quarter of 2026 has 21 + 20 + 22 = 63 weekdays after
+        # the New Year's Day holiday: 126 h x 50 / 100 = 63 h.
+        _engineer(
+            "E18",
+            "Europe/London",
+            "CAL_UK",
+            weekly_hours="10",
+            target_pct="50",
+            goal_period="quarter",
+        ),
     ],
     "business_calendars": [
         *[("CAL_UK", str(day), "09:00", "17:30") for day in range(1, 6)],
@@ -219,6 +240,9 @@ TICKETS: list[Row] = [
         closed="2026-01-18T08:50:00+00:00",
     ),
     _ticket("TK15", "C1", "cat_vague"),
+    _ticket("TK16", "C1", "cat_goal_month"),
+    _ticket("TK17", "C1", "cat_goal_even"),
+    _ticket("TK18", "C1", "cat_goal_quarter"),
 ]
 TICKET_CLIENTS = {t["ticket_id"]: t["client_id"] for t in TICKETS}
 
@@ -290,6 +314,16 @@ def _slowdown_week(first: int, monday: str, after_hours: float, after_billed: fl
             billed=after_billed,
         ),
     ]
+
+
+def _days(first: str, last: str) -> list[str]:
+    """The weekdays from `first` to `last`, both included."""
+    day, end, found = date.fromisoformat(first), date.fromisoformat(last), []
+    while day <= end:
+        if day.isoweekday() <= 5:
+            found.append(day.isoformat())
+        day += timedelta(days=1)
+    return found
 
 
 TIMESLIPS: list[Row] = [
@@ -550,6 +584,40 @@ TIMESLIPS: list[Row] = [
     # Padding does not count.
     slip("VN5", "E15", *_uk("2026-01-23", "09:00", "12:00"), ticket_id="TK15", notes="   work   "),
     slip("VN6", "E15", *_uk("2026-01-26", "09:00", "11:00"), ticket_id="TK15", notes=""),
+    # -- post_target_slowdown over a month (E16, March goal 22 h) ----------------------
+    # 8 h, 8 h and 6 h billed in full on 2 to 4 March: the goal reached at 15:00 on the
+    # 4th; then 2 h a day on five days, 0.2 h of each billed: 0.1 per hour against 1.0
+    # before, 90 % slower over a month: fires, a month being long enough alone.
+    slip("PM1", "E16", *_uk("2026-03-02", "09:00", "17:00"), ticket_id="TK16"),
+    slip("PM2", "E16", *_uk("2026-03-03", "09:00", "17:00"), ticket_id="TK16"),
+    slip("PM3", "E16", *_uk("2026-03-04", "09:00", "15:00"), ticket_id="TK16"),
+    *[
+        slip(f"PM{n}", "E16", *_uk(day, "09:00", "11:00"), ticket_id="TK16", billed=0.2)
+        for n, day in enumerate(
+            ("2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10", "2026-03-11"), start=4
+        )
+    ],
+    # -- ... and not over an even month (E17, March goal 22 h) -------------------------
+    # 2 h worked and billed on each of the 22 weekdays: the goal is reached on the 16th
+    # and the pace after it is the pace before: 0 % slower.
+    *[
+        slip(f"PE{n}", "E17", *_uk(day, "09:00", "11:00"), ticket_id="TK17")
+        for n, day in enumerate(_days("2026-03-02", "2026-03-31"), start=1)
+    ],
+    # -- ... and over a quarter (E18, first-quarter goal 63 h) -------------------------
+    # 8 h a day billed in full from 5 to 13 January (56 h), 7 h on the 14th: the goal
+    # reached at 16:00 that day; then 2 h a day on five days, 0.2 h of each billed: 90 %
+    # slower over the quarter. Judged weekly, those slow days would be five weeks'
+    # business; the quarter is E18's period.
+    *[
+        slip(f"PQ{n}", "E18", *_uk(day, "09:00", "17:00"), ticket_id="TK18")
+        for n, day in enumerate(_days("2026-01-05", "2026-01-13"), start=1)
+    ],
+    slip("PQ8", "E18", *_uk("2026-01-14", "09:00", "16:00"), ticket_id="TK18"),
+    *[
+        slip(f"PQ{n}", "E18", *_uk(day, "09:00", "11:00"), ticket_id="TK18", billed=0.2)
+        for n, day in enumerate(_days("2026-01-15", "2026-01-21"), start=9)
+    ],
 ]
 
 EXPECTED_FLAGS: set[tuple[str, str]] = {
@@ -578,6 +646,8 @@ EXPECTED_FLAGS: set[tuple[str, str]] = {
     ("post_target_slowdown", "E13|2026-W07"),
     ("post_target_slowdown", "E13|2026-W11"),
     ("post_target_slowdown", "E13|2026-W12"),
+    ("post_target_slowdown", "E16|2026-03"),
+    ("post_target_slowdown", "E18|2026-Q1"),
     ("off_hours_without_ticket", "OH1"),
     ("off_hours_without_ticket", "OH4"),
     ("off_hours_without_ticket", "OH5"),

@@ -55,6 +55,26 @@
 {%- endmacro %}
 
 {#-
+    The identifying columns of a flag whose subject is an engineer's billable-goal period
+    (`period_start`, `period_end` and `period_label` of int_engineer_goal_periods), in the
+    order every rule model emits them; the client, ticket, timeslip and client month stay
+    empty, as a period can span several of each.
+-#}
+{% macro engineer_period_subject_columns(rule_id) -%}
+    cast('{{ rule_id }}' as string) as rule_id,
+    cast('engineer_period' as string) as subject_type,
+    {{ dbt.concat(['engineer_id', "'|'", 'period_label']) }} as subject_id,
+    engineer_id,
+    cast(null as string) as client_id,
+    cast(null as string) as ticket_id,
+    cast(null as string) as timeslip_id,
+    cast(null as date) as work_date,
+    period_start,
+    period_end,
+    cast(null as date) as month
+{%- endmacro %}
+
+{#-
     The identifying columns of a flag whose subject is an engineer's month (`work_month`,
     its first day), in the order every rule model emits them; the client, ticket,
     timeslip and client month stay empty, as a month can span several of each.

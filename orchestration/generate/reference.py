@@ -1,8 +1,8 @@
-"""The demo MSP's reference data (CONTRACT §3): clients, engineers, calendars, policies.
+"""The demo MSP's reference data (docs/contract.md §3): clients, engineers, calendars, policies.
 
 `build_reference` makes it from (scale, seed) alone, apart from holidays, which cover
 every year the generated data spans (and always 2026). `write_reference` writes it as
-the CSV files of `orchestration.contract.REFERENCE_FILES`; the repo's `seeds/` folder is
+the CSV files of `orchestration.reference.spec.REFERENCE_FILES`; the repo's `seeds/` folder is
 exactly what it writes for scale 1, seed 42, twelve months from 2026-01-01.
 """
 
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.contract import PRIORITIES, REFERENCE_FILES
+from orchestration.contract import PRIORITIES
 from orchestration.generate import text
 from orchestration.generate.calendars import BusinessCalendar
 from orchestration.generate.holidays import public_holidays
+from orchestration.reference.spec import REFERENCE_FILES
 
 TIERS = ("gold", "silver", "bronze")
 LEAVE_YEARS = (2026, 2027)
@@ -114,6 +115,36 @@ HABIT_SLOTS: dict[int, tuple[str, ...]] = {
     7: ("outside_ticket_life",),
     9: ("post_target_slowdown",),
 }
+# Engineers whose billable goal is set per week rather than the MSP's month: the one who
+# eases off once the week's goal is met.
+WEEKLY_GOAL_SLOTS = frozenset({9})
+# The MSP-wide settings of msp_settings.csv.
+MSP_SETTINGS = (("billable_goal_period", "month"),)
+# ServiceNow's own states, priorities and contact types, mapped onto the contract's
+# (value_map.csv): the ServiceNow adapter reads its exports through these rows.
+SERVICENOW_VALUE_MAP: tuple[tuple[str, str, str], ...] = (
+    ("status", "New", "New"),
+    ("status", "Active", "In Progress"),
+    ("status", "Awaiting User Info", "Waiting Customer"),
+    ("status", "Awaiting Evidence", "Waiting Customer"),
+    ("status", "Awaiting Vendor", "Waiting Vendor"),
+    ("status", "Awaiting Problem", "Scheduled"),
+    ("status", "Resolved", "Resolved"),
+    ("status", "Closed", "Closed"),
+    ("priority", "1 - Critical", "P1"),
+    ("priority", "2 - High", "P2"),
+    ("priority", "3 - Moderate", "P3"),
+    ("priority", "4 - Low", "P4"),
+    ("channel", "Phone", "phone"),
+    ("channel", "IVR", "phone"),
+    ("channel", "Email", "email"),
+    ("channel", "Self service", "portal"),
+    ("channel", "Self-service", "portal"),
+    ("channel", "Chat", "chat"),
+    ("channel", "Virtual Agent", "chat"),
+    ("channel", "Walk-in", "walk_in"),
+    ("channel", "Direct opsys", "monitoring"),
+)
 ANNUAL_LEAVE_DAYS = {"us": 12, "uk": 20, "de": 24, "au": 18}
 
 # SLA targets in minutes: tier -> priority -> (first response, resolution).
@@ -251,10 +282,10 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "0.6",
         "",
         "5",
-        "In a month with at least tertiary_threshold days worked, the engineer's billed "
-        "hours equal the daily billable target (weekly_contracted_hours x "
-        "billable_target_pct / 100 / 5) exactly on at least threshold (share 0-1) of the "
-        "days worked.",
+        "In a billable-goal period (the engineer's week, month or quarter) with at least "
+        "tertiary_threshold days worked, the engineer's billed hours of a day equal the "
+        "day's share of the goal (its available hours x billable_target_pct / 100) exactly "
+        "on at least threshold (share 0-1) of the days worked.",
     ),
     (
         "effort_outlier",
@@ -274,11 +305,12 @@ TIMESLIP_RULES: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "0.4",
         "2",
         "4",
-        "In an ISO week, billed hours per hour worked after the engineer reached the weekly "
-        "billable target (weekly_contracted_hours x billable_target_pct / 100) fall by at "
-        "least threshold (share 0-1) against before, with at least tertiary_threshold "
-        "hours worked after it, in at least secondary_threshold consecutive weeks; each "
-        "such week is flagged.",
+        "In a billable-goal period (the engineer's week, month or quarter), billed hours per "
+        "hour worked after the engineer reached the period's goal (its available hours x "
+        "billable_target_pct / 100) fall by at least threshold (share 0-1) against before, "
+        "with at least tertiary_threshold hours worked after it; flagged where such periods "
+        "follow one another for at least secondary_threshold weeks (a month or a quarter "
+        "is long enough alone).",
     ),
     (
         "off_hours_without_ticket",
@@ -342,6 +374,8 @@ class Engineer:
     start_date: date
     end_date: date | None
     habits: tuple[str, ...] = ()
+    # week, month or quarter; empty: the MSP-wide setting.
+    billable_goal_period: str = ""
 
     @property
     def region(self) -> str:
@@ -549,6 +583,7 @@ def _engineers(rng: random.Random, count: int) -> list[Engineer]:
                 start_date=start,
                 end_date=end,
                 habits=HABIT_SLOTS.get(i, ()),
+                billable_goal_period="week" if i in WEEKLY_GOAL_SLOTS else "",
             )
         )
     return engineers
@@ -693,6 +728,7 @@ def reference_rows(ref: Reference) -> dict[str, list[tuple[str, ...]]]:
                 str(e.billable_target_pct),
                 e.start_date.isoformat(),
                 e.end_date.isoformat() if e.end_date else "",
+                e.billable_goal_period,
             )
         )
     for calendar_id, hours in CALENDAR_HOURS.items():
@@ -727,6 +763,8 @@ def reference_rows(ref: Reference) -> dict[str, list[tuple[str, ...]]]:
                 )
             )
     rows["timeslip_rules"] = list(TIMESLIP_RULES)
+    rows["value_map"] = [("servicenow", *row) for row in SERVICENOW_VALUE_MAP]
+    rows["msp_settings"] = list(MSP_SETTINGS)
     return rows
 
 

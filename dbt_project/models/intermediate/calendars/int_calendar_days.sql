@@ -60,14 +60,43 @@ data_dates as (
 
 ),
 
--- A month past the last date, so the business day after any of them is there even across
--- a long closure such as the Christmas holidays.
-bounds as (
+data_bounds as (
 
     select
         min(first_day) as first_day,
-        cast({{ dbt.dateadd('day', 31, 'max(last_day)') }} as date) as last_day
+        max(last_day) as last_day
     from data_dates
+
+),
+
+-- From the start of the first date's quarter and ISO week, whichever is earlier, so that
+-- every billable-goal period the data touches is here whole (a goal is the hours of its
+-- whole period); to a month past the last date, so the business day after any of them is
+-- there even across a long closure such as the Christmas holidays, and at least to the
+-- end of its quarter.
+bounds as (
+
+    select
+        case
+            when quarter_start < week_start then quarter_start
+            else week_start
+        end as first_day,
+        case
+            when quarter_end > month_past then quarter_end
+            else month_past
+        end as last_day
+
+    from (
+        select
+            cast({{ dbt.date_trunc('quarter', 'first_day') }} as date) as quarter_start,
+            cast({{ dbt.dateadd('day', -6, 'first_day') }} as date) as week_start,
+            cast(
+                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, dbt.date_trunc('quarter', 'last_day'))) }}
+                as date
+            ) as quarter_end,
+            cast({{ dbt.dateadd('day', 31, 'last_day') }} as date) as month_past
+        from data_bounds
+    ) as spans
 
 ),
 

@@ -1,7 +1,6 @@
 {#-
     One row per engineer and local date the engineer is scheduled to work or booked time
-    on, with the hours the engineer was available: the contracted hours of the day on the
-    engineer's calendar, none on a holiday, less leave.
+    on, with the hours the engineer was available (int_engineer_available_days).
 -#}
 with
 
@@ -11,15 +10,9 @@ engineers as (
 
 ),
 
-calendar_days as (
+available_days as (
 
-    select * from {{ ref('int_calendar_days') }}
-
-),
-
-leave as (
-
-    select * from {{ ref('stg_reference__engineer_leave') }}
+    select * from {{ ref('int_engineer_available_days') }}
 
 ),
 
@@ -48,7 +41,6 @@ localised as (
 
     select
         engineers.engineer_id,
-        engineers.calendar_id,
         engineers.start_date,
         engineers.end_date,
         timesheet_start.first_work_date,
@@ -69,7 +61,6 @@ engineer_windows as (
 
     select
         engineer_id,
-        calendar_id,
         case
             when start_date > first_work_date then start_date
             else first_work_date
@@ -86,15 +77,15 @@ engineer_windows as (
 scheduled_days as (
 
     select
-        engineer_windows.engineer_id,
-        calendar_days.date_day as work_date
+        available_days.engineer_id,
+        available_days.work_date
 
     from engineer_windows
-    inner join calendar_days
+    inner join available_days
         on
-            engineer_windows.calendar_id = calendar_days.calendar_id
-            and calendar_days.date_day between engineer_windows.first_day and engineer_windows.last_day
-    where calendar_days.scheduled_minutes > 0
+            engineer_windows.engineer_id = available_days.engineer_id
+            and available_days.work_date between engineer_windows.first_day and engineer_windows.last_day
+    where available_days.scheduled_minutes > 0
 
 ),
 
@@ -116,89 +107,27 @@ engineer_days as (
 
 ),
 
-leave_days as (
-
-    select
-        engineer_id,
-        leave_date,
-        sum(leave_hours) as leave_hours
-
-    from leave
-    group by engineer_id, leave_date
-
-),
-
-described as (
+final as (
 
     select
         engineer_days.engineer_id,
         engineer_days.work_date,
         engineers.calendar_id,
-        calendar_days.holiday_name,
-        calendar_days.weekly_scheduled_minutes,
-        cast(coalesce(leave_days.leave_hours, 0) as double) as leave_hours,
-        (
-            coalesce(calendar_days.scheduled_minutes, 0) > 0
-            and (engineers.start_date is null or engineers.start_date <= engineer_days.work_date)
-            and (engineers.end_date is null or engineers.end_date >= engineer_days.work_date)
-        ) as is_scheduled_day,
-        coalesce(calendar_days.is_holiday, false) as is_holiday,
-        coalesce(calendar_days.scheduled_minutes, 0) as scheduled_minutes,
-        coalesce(engineers.weekly_contracted_hours, 0) as weekly_contracted_hours
+        coalesce(available_days.is_scheduled_day, false) as is_scheduled_day,
+        coalesce(available_days.is_holiday, false) as is_holiday,
+        available_days.holiday_name,
+        cast(coalesce(available_days.contracted_hours, 0) as double) as contracted_hours,
+        cast(coalesce(available_days.leave_hours, 0) as double) as leave_hours,
+        cast(coalesce(available_days.available_hours, 0) as double) as available_hours,
+        coalesce(available_days.is_working_day, false) as is_working_day
 
     from engineer_days
     left join engineers
         on engineer_days.engineer_id = engineers.engineer_id
-    left join calendar_days
+    left join available_days
         on
-            engineers.calendar_id = calendar_days.calendar_id
-            and engineer_days.work_date = calendar_days.date_day
-    left join leave_days
-        on
-            engineer_days.engineer_id = leave_days.engineer_id
-            and engineer_days.work_date = leave_days.leave_date
-
-),
-
--- The week's contracted hours spread over the calendar's days in proportion to their
--- opening hours: 40 h on five 10-hour days is 8 h a day.
-contracted as (
-
-    select
-        *,
-        cast(
-            case
-                when is_scheduled_day
-                    then weekly_contracted_hours * scheduled_minutes / weekly_scheduled_minutes
-                else 0
-            end as double
-        ) as contracted_hours
-
-    from described
-
-),
-
-final as (
-
-    select
-        engineer_id,
-        work_date,
-        calendar_id,
-        is_scheduled_day,
-        is_holiday,
-        holiday_name,
-        contracted_hours,
-        leave_hours,
-        cast(
-            case
-                when is_holiday then 0
-                when contracted_hours > leave_hours then contracted_hours - leave_hours
-                else 0
-            end as double
-        ) as available_hours,
-        is_scheduled_day and not is_holiday as is_working_day
-
-    from contracted
+            engineer_days.engineer_id = available_days.engineer_id
+            and engineer_days.work_date = available_days.work_date
 
 )
 

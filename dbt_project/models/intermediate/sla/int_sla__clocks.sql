@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
 {#-
-    One SLA clock per ticket and metric (CONTRACT §4): the policy of the client's tier
+    One SLA clock per ticket and metric (docs/contract.md §4): the policy of the client's tier
     and the ticket's latest priority, where the clock starts (`created_at`, also after a
     priority change) and where it stopped for good, in minutes since the epoch.
     `first_response` stops at `first_response_at` (at the first resolution when a ticket

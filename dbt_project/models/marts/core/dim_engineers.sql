@@ -38,6 +38,7 @@ final as (
         timezone,
         weekly_contracted_hours,
         billable_target_pct,
+        billable_goal_period,
         start_date,
         end_date,
         case

@@ -8,7 +8,7 @@
 }}
 
 {#-
-    One row per ticket and SLA metric (CONTRACT §4, §5). Elapsed and paused minutes are
+    One row per ticket and SLA metric (docs/contract.md §4, §5). Elapsed and paused minutes are
     sums over the clock's stretches; `due_at` is the instant the elapsed time reaches the
     target, found on the clock's own calendar: inside the stretches that really happened
     when the target was reached in them, else projected from where the clock was last
