@@ -3,7 +3,7 @@
 It marks every minute of a calendar open or closed with `zoneinfo` and counts minutes
 one status stretch at a time, so it shares no code and no method with the dbt models
 (which cut calendars into pieces and subtract cumulative counts). Where the two agree on
-every clock of a generated data set, both read CONTRACT §4 the same way.
+every clock of a generated data set, both read docs/contract.md §4 the same way.
 """
 
 from __future__ import annotations
