@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from orchestration.contract import SURVEYS, TICKET_EVENTS, TICKETS, TIMESLIPS
 from orchestration.ingest import ledger
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.reader import classify, decode, parse
-from orchestration.ingest.validate import canonical_view, validate
+from orchestration.ingest.validate import Plausible, canonical_view, validate
 from orchestration.reference import snapshot
 from orchestration.reference.view import Vocabulary
 
@@ -373,3 +374,77 @@ def test_without_a_vocabulary_the_contract_values_and_servicenow_states_are_know
     )
     result = validate(TICKETS, parse(text))
     assert "nor mapped in value_map.csv (source psa, field status)" in result.rejected["reason"][0]
+
+
+# -- Plausible dates and timestamps ------------------------------------------------------
+
+WINDOW = Plausible(earliest=date(2000, 1, 1), extract_date=date(2026, 1, 21))
+
+
+@pytest.mark.parametrize(
+    ("created", "updated", "reason"),
+    [
+        # Up to two days after the file's date (00:00 UTC): the end of the 22nd, UTC.
+        ("2026-01-20T10:00:00Z", "2026-01-22T23:59:59Z", None),
+        # 23:59 in New York on the 22nd is 04:59 UTC on the 23rd: too late.
+        (
+            "2026-01-20T10:00:00Z",
+            "2026-01-22T23:59:00-05:00",
+            "updated_at '2026-01-22T23:59:00-05:00' is implausible: more than 2 days after "
+            "the file's date, 2026-01-21",
+        ),
+        (
+            "2026-01-20T10:00:00Z",
+            "9999-12-31T00:00:00+00:00",
+            "updated_at '9999-12-31T00:00:00+00:00' is implausible: more than 2 days after "
+            "the file's date, 2026-01-21",
+        ),
+        ("2000-01-01T00:00:00Z", "2026-01-20T10:00:00Z", None),
+        (
+            "1999-12-31T23:59:59Z",
+            "2026-01-20T10:00:00Z",
+            "created_at '1999-12-31T23:59:59Z' is implausible: before 2000-01-01, where the "
+            "MSP's history starts (history_start in msp_settings.csv)",
+        ),
+    ],
+)
+def test_dates_and_timestamps_must_be_plausible_for_their_file(
+    created: str, updated: str, reason: str | None
+) -> None:
+    text = f"{TICKET_HEADER}\nT1,C001,P1,New,{created},{updated},s\n"
+    result = validate(TICKETS, parse(text), window=WINDOW)
+    assert list(result.rejected["reason"]) == ([reason] if reason else [])
+
+
+def test_a_work_date_is_judged_like_a_timestamp() -> None:
+    row = (
+        "S1,E001,2026-01-23,2026-01-22T09:00:00Z,2026-01-22T10:00:00Z,1,1,Billable,"
+        "2026-01-22T18:00:00Z,2026-01-22T18:00:00Z,fixed printer"
+    )
+    result = validate(TIMESLIPS, parse(f"{TIMESLIP_HEADER}\n{row}\n"), window=WINDOW)
+    assert list(result.rejected["reason"]) == [
+        "work_date '2026-01-23' is implausible: more than 2 days after the file's date, 2026-01-21"
+    ]
+
+
+def test_a_file_dated_after_tomorrow_waits_in_landing(workspace: Settings) -> None:
+    from orchestration.ingest.landing import pending_files
+
+    (workspace.landing_dir / "tickets_20620101.csv").write_text(f"{TICKET_HEADER}\n")
+    files, ignored = pending_files(workspace)
+    assert files == []
+    assert ignored == [
+        "tickets_20620101.csv: not ingested: its date 2062-01-01 is in the future; check the "
+        "date in the file name"
+    ]
+
+
+def test_a_servicenow_exports_identity_holds_its_client() -> None:
+    from orchestration.ingest.landing import file_identity
+
+    data = b"number,incident_state\n"
+    first = classify(Path("servicenow_incidents_20260105_C001.csv"))
+    second = classify(Path("servicenow_incidents_20260105_C002.csv"))
+    tickets = classify(Path("tickets_20260105.csv"))
+    assert file_identity(first, data) != file_identity(second, data)
+    assert file_identity(tickets, data) == hashlib.sha256(data).hexdigest()

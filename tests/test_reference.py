@@ -109,7 +109,8 @@ def test_only_the_contract_columns_take_the_documented_defaults(tmp_path: Path) 
     assert {r["description"] for r in snapshot.rows(taken, "timeslip_rules")} == {""}
     # The optional files left out: the shipped ones apply, and are what was read.
     assert snapshot.rows(taken, "msp_settings") == [
-        {"setting": "billable_goal_period", "value": "month"}
+        {"setting": "billable_goal_period", "value": "month"},
+        {"setting": "history_start", "value": "2000-01-01"},
     ]
     shipped = snapshot.take(DEFAULT_SEEDS_DIR)
     assert taken.sources["value_map.csv"] == shipped.sources["value_map.csv"]

@@ -119,7 +119,7 @@ HABIT_SLOTS: dict[int, tuple[str, ...]] = {
 # eases off once the week's goal is met.
 WEEKLY_GOAL_SLOTS = frozenset({9})
 # The MSP-wide settings of msp_settings.csv.
-MSP_SETTINGS = (("billable_goal_period", "month"),)
+MSP_SETTINGS = (("billable_goal_period", "month"), ("history_start", "2000-01-01"))
 # ServiceNow's own states, priorities and contact types, mapped onto the contract's
 # (value_map.csv): the ServiceNow adapter reads its exports through these rows.
 SERVICENOW_VALUE_MAP: tuple[tuple[str, str, str], ...] = (

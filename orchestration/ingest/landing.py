@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,7 @@ from orchestration.ingest import ledger
 from orchestration.ingest.expectations import suite_columns
 from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
 from orchestration.ingest.validate import (
+    Plausible,
     arrow_schema,
     canonical_view,
     to_arrow,
@@ -112,6 +113,30 @@ def _client_problem(landing: LandingFile, clients: frozenset[str]) -> str | None
     return None
 
 
+def file_identity(landing: LandingFile, data: bytes) -> str:
+    """What identifies a delivery, in the ledger, the archive and the lake: the SHA-256 of
+    its bytes; for an extract whose file name names its client, of the client and the
+    bytes, since the same bytes delivered for two clients are two clients' data."""
+    digest = hashlib.sha256()
+    if landing.client_id is not None and LANDING_EXTRACTS[landing.extract].client_in_file_name:
+        digest.update(f"client {landing.client_id}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _future_problem(landing: LandingFile) -> str | None:
+    """A file dated after tomorrow cannot have been extracted yet: its name is wrong (a
+    typo'd year), and its rows, plausible against that date, would move `as_of` for every
+    client. It waits in landing/ until renamed (or until its date comes)."""
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    if landing.extract_date <= tomorrow:
+        return None
+    return (
+        f"{landing.name}: not ingested: its date {landing.extract_date} is in the future; "
+        "check the date in the file name"
+    )
+
+
 def pending_files(
     settings: Settings, reference: IngestReference | None = None
 ) -> tuple[list[LandingFile], list[str]]:
@@ -139,8 +164,8 @@ def pending_files(
                 f"with extract one of {', '.join(LANDING_EXTRACTS)}"
             )
             continue
-        problem = None
-        if LANDING_EXTRACTS[landing.extract].client_in_file_name:
+        problem = _future_problem(landing)
+        if problem is None and LANDING_EXTRACTS[landing.extract].client_in_file_name:
             if clients is None:
                 clients = IngestReference.of_folder(settings.seeds_dir).clients
             problem = _client_problem(landing, clients)
@@ -194,7 +219,7 @@ def ingest_landing(
     for number, landing in enumerate(files, start=1):
         # Hash, parse and archive the same bytes, read once.
         data = landing.path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
+        sha = file_identity(landing, data)
         if landing.path.stat().st_size != len(data):
             log(f"{landing.name}: not ingested: it changed while being read; left for the next run")
             continue
@@ -226,7 +251,8 @@ def _ingest_file(
 ) -> FileOutcome:
     extract: Extract = LANDING_EXTRACTS[landing.extract]
     parsed = parse(decode(data))
-    result = validate(extract, parsed, reference.vocabulary)
+    window = Plausible(earliest=reference.history_start, extract_date=landing.extract_date)
+    result = validate(extract, parsed, reference.vocabulary, window)
     notices = result.notices + unknown_ids(
         extract, result.accepted, reference.clients, reference.engineers
     )
@@ -357,11 +383,12 @@ def rederive_archived(
     for number, entry in enumerate(entries, start=1):
         archived = settings.data_dir / entry.archive_file
         data = archived.read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise ValueError(f"{archived}: the archived copy of {entry.file_name} has changed")
         named = classify(settings.landing_dir / entry.file_name)
         if named is None:
             raise ValueError(f"{entry.file_name}: the ledger holds a name that is not an extract's")
+        # Records made before a file's identity named its client hold the bytes' hash.
+        if entry.sha256 not in (file_identity(named, data), hashlib.sha256(data).hexdigest()):
+            raise ValueError(f"{archived}: the archived copy of {entry.file_name} has changed")
         outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report, reference)
         seq += 1
         report.outcomes.append(outcome)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,40 @@ LINEAGE_TYPES: dict[str, pa.DataType] = {
     "_ingest_seq": pa.int64(),
 }
 _FORMAT_WORDS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%H": "HH", "%M": "MM", "%S": "SS"}
+
+
+# How far past its file's extract date a timestamp may lie: a file extracted late on its
+# date in any time zone, and a day to spare.
+PLAUSIBLE_DAYS_AFTER = 2
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """The window a file's dates and timestamps must fall in: from the first day the
+    MSP's history can hold to `PLAUSIBLE_DAYS_AFTER` days after the file's extract date.
+    Outside it a value is a typo (`9999-12-31`, `0001-01-01`, `2062` for `2026`), and one
+    such row would move `as_of` for every client or make the warehouse span millennia."""
+
+    earliest: date
+    extract_date: date
+
+    @property
+    def latest(self) -> date:
+        """The first day not allowed."""
+        return self.extract_date + timedelta(days=PLAUSIBLE_DAYS_AFTER)
+
+    def reasons(self, name: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+        """The reasons for a value too early and too late."""
+        return (
+            lambda v: (
+                f"{name} {_show(v)} is implausible: before {self.earliest}, where the "
+                "MSP's history starts (history_start in msp_settings.csv)"
+            ),
+            lambda v: (
+                f"{name} {_show(v)} is implausible: more than {PLAUSIBLE_DAYS_AFTER} "
+                f"days after the file's date, {self.extract_date}"
+            ),
+        )
 
 
 @dataclass
@@ -292,14 +327,51 @@ def _is_id(name: str) -> bool:
     return name.endswith("_id")
 
 
+def _check_plausible(
+    column: Column,
+    typed: pd.Series,
+    text: list[str],
+    window: Plausible,
+    reasons: _Reasons,
+) -> None:
+    """Dates and timestamps within the window; values already rejected are left alone."""
+    earliest, latest = (
+        datetime.combine(window.earliest, time()),
+        datetime.combine(window.latest, time()),
+    )
+    if column.type == "timestamp":
+        low, high = pd.Timestamp(earliest, tz=UTC), pd.Timestamp(latest, tz=UTC)
+    elif column.type == "local_timestamp":
+        low, high = pd.Timestamp(earliest), pd.Timestamp(latest)
+    elif column.type == "date":
+        low, high = window.earliest, window.latest
+    else:
+        return
+    present = typed.notna().to_numpy()
+    values = typed.where(typed.notna(), None).tolist()
+    early = np.fromiter(
+        (p and v < low for p, v in zip(present, values, strict=True)), dtype=bool, count=len(text)
+    )
+    late = np.fromiter(
+        (p and v >= high for p, v in zip(present, values, strict=True)), dtype=bool, count=len(text)
+    )
+    too_early, too_late = window.reasons(column.name)
+    reasons.add(early, too_early, text)
+    reasons.add(late, too_late, text)
+
+
 def validate(
-    extract: Extract, parsed: ParsedFile, vocabulary: Vocabulary | None = None
+    extract: Extract,
+    parsed: ParsedFile,
+    vocabulary: Vocabulary | None = None,
+    window: Plausible | None = None,
 ) -> Validated:
     """Split a parsed file into typed accepted rows and rejected rows with reasons.
 
     A status, priority or channel must be the contract's or mapped for the extract's
     source in `vocabulary` (default: the shipped value map); the lake keeps it as the
-    source wrote it, and the warehouse maps it. Ids are not looked up in the reference
+    source wrote it, and the warehouse maps it. With a `window`, every date and timestamp
+    must fall in it. Ids are not looked up in the reference
     data here: the lake must not depend on the seeds of the day it was loaded (see
     DECISIONS.md, "Unknown clients and engineers").
     """
@@ -365,6 +437,14 @@ def validate(
             typed[column.name] = _check_column(
                 column, frame[column.name], column_reasons, vocabulary, extract.source, fields
             )
+            if window is not None:
+                _check_plausible(
+                    column,
+                    typed[column.name],
+                    [v.strip() for v in frame[column.name].tolist()],
+                    window,
+                    column_reasons,
+                )
         else:
             typed[column.name] = pd.Series([None] * n, dtype=object)
     for earlier, later in extract.ordered:

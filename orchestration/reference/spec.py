@@ -73,13 +73,19 @@ XLA_TARGET_RANGES: dict[str, tuple[float, float]] = {
 
 @dataclass(frozen=True)
 class MspSetting:
-    """One setting of `msp_settings.csv`: its allowed values and its default."""
+    """One setting of `msp_settings.csv`: its values (a list, or any date) and default."""
 
     name: str
     allowed: tuple[str, ...]
     default: str
     description: str
+    # `enum` (one of `allowed`) or `date` (YYYY-MM-DD).
+    kind: str = "enum"
 
+
+# The earliest instant the MSP's history can hold, unless msp_settings.csv says otherwise:
+# a timestamp before it in an extract is a typo (0001-01-01), not history.
+DEFAULT_HISTORY_START = "2000-01-01"
 
 MSP_SETTINGS: dict[str, MspSetting] = {
     s.name: s
@@ -90,6 +96,14 @@ MSP_SETTINGS: dict[str, MspSetting] = {
             DEFAULT_GOAL_PERIOD,
             "The period of an engineer's billable goal, for engineers whose own "
             "`billable_goal_period` is empty.",
+        ),
+        MspSetting(
+            "history_start",
+            (),
+            DEFAULT_HISTORY_START,
+            "The first day the MSP's history can hold: an extract's date or timestamp "
+            "before it is quarantined as implausible.",
+            kind="date",
         ),
     )
 }

@@ -442,7 +442,15 @@ def _check_pairs(tables: dict[str, ReferenceTable], problems: list[Problem]) -> 
             )
     for line, row in _rows(tables["msp_settings"]):
         setting = MSP_SETTINGS.get(row["setting"])
-        if setting is not None and row["value"] and row["value"] not in setting.allowed:
+        if setting is None or not row["value"]:
+            continue
+        if setting.kind == "date":
+            _, reason = _check_value(RefColumn(setting.name, "date", ""), row["value"])
+            if reason is not None:
+                problems.append(
+                    Problem("msp_settings.csv", line, "value", f"{reason} for {setting.name}")
+                )
+        elif row["value"] not in setting.allowed:
             problems.append(
                 Problem(
                     "msp_settings.csv",

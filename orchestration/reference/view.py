@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from orchestration.config import DEFAULT_SEEDS_DIR
 from orchestration.reference import snapshot
+from orchestration.reference.spec import DEFAULT_HISTORY_START
 from orchestration.reference.validate import validate_folder
 
 
@@ -48,6 +50,9 @@ class Vocabulary:
         return (source, field) in self.maps
 
 
+HISTORY_START = date.fromisoformat(DEFAULT_HISTORY_START)
+
+
 @dataclass(frozen=True)
 class IngestReference:
     """The reference data a run's ingest validates with."""
@@ -55,23 +60,33 @@ class IngestReference:
     vocabulary: Vocabulary
     clients: frozenset[str]
     engineers: frozenset[str]
+    # The first day the MSP's history can hold (msp_settings.csv `history_start`).
+    history_start: date = HISTORY_START
 
     @classmethod
     def of_snapshot(cls, taken: snapshot.Snapshot) -> IngestReference:
+        settings = {r["setting"]: r["value"] for r in snapshot.rows(taken, "msp_settings")}
         return cls(
             vocabulary=Vocabulary.from_rows(snapshot.rows(taken, "value_map")),
             clients=frozenset(r["client_id"] for r in snapshot.rows(taken, "clients")),
             engineers=frozenset(r["engineer_id"] for r in snapshot.rows(taken, "engineers")),
+            history_start=date.fromisoformat(settings["history_start"]),
         )
 
     @classmethod
     def of_folder(cls, seeds_dir: Path) -> IngestReference:
         """The folder as it is now, read whatever problems it has."""
-        tables = validate_folder(seeds_dir).tables
+        validation = validate_folder(seeds_dir)
+        tables = validation.tables
+        try:
+            history_start = date.fromisoformat(snapshot.settings_of(validation)["history_start"])
+        except ValueError:
+            history_start = HISTORY_START
         return cls(
             vocabulary=Vocabulary.from_rows(snapshot.complete_value_map(tables["value_map"].rows)),
             clients=frozenset(tables["clients"].values("client_id")),
             engineers=frozenset(tables["engineers"].values("engineer_id")),
+            history_start=history_start,
         )
 
 
