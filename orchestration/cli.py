@@ -15,7 +15,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from orchestration import locking
@@ -53,6 +53,10 @@ def _parse_as_of(value: str | None) -> str:
         raise ConfigError(f"--as-of {value!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         raise ConfigError(f"--as-of {value!r} needs a UTC offset, e.g. {value}+00:00")
+    # "Now" for open tickets cannot be in the future; one far ahead would make every open
+    # clock run for centuries.
+    if parsed > datetime.now(UTC) + timedelta(days=1):
+        raise ConfigError(f"--as-of {value!r} is in the future; as_of is an instant passed")
     return parsed.isoformat()
 
 
@@ -102,7 +106,10 @@ def _run_job(
     )
     run_id = result.run_id
     steps = progress.step_durations(instance, run_id)
-    progress.write_steps(current, run_id, steps, time.monotonic() - started)
+    try:
+        progress.write_steps(current, run_id, steps, time.monotonic() - started)
+    except OSError as error:  # a full disk must not hide why the run failed
+        log.error(f"Step durations not recorded: {type(error).__name__}: {error}")
     if steps:
         log.info(progress.steps_line(steps))
     if result.success:
@@ -399,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError("--scale and --months must be positive")
         return command_generate(args)
     except ConfigError as exc:
-        log.error(f"xla: {exc}")
+        for line in str(exc).splitlines() or [""]:
+            log.error(f"xla: {line}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         log.error("xla: interrupted")

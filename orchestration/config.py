@@ -14,8 +14,12 @@ copied to, and `XLA_SPARK_PUBLISHED_SCHEMA` (default `published`) is the schema 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -32,6 +36,112 @@ class ConfigError(Exception):
 
 
 ENGINES = ("duckdb", "spark")
+# The executors `XLA_DAGSTER_EXECUTOR` may name (orchestration/jobs.py): name -> (module,
+# attribute, package that provides it).
+EXECUTORS = {
+    "in_process": ("dagster", "in_process_executor", "dagster"),
+    "multiprocess": ("dagster", "multiprocess_executor", "dagster"),
+    "k8s": ("dagster_k8s", "k8s_job_executor", "dagster-k8s"),
+    "celery": ("dagster_celery", "celery_executor", "dagster-celery"),
+    "celery_k8s": ("dagster_celery_k8s", "celery_k8s_job_executor", "dagster-celery-k8s"),
+}
+BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A setting read from the environment: what it accepts, checked before any work."""
+
+    name: str
+    accepts: str
+    valid: Callable[[str], bool]
+    # An empty value means the default (unset); otherwise it is refused.
+    empty_is_default: bool = True
+
+
+def _whole(least: int) -> Callable[[str], bool]:
+    return lambda value: bool(re.fullmatch(r"\d+", value.strip())) and int(value) >= least
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()))
+
+
+def _is_time_zone(value: str) -> bool:
+    """An IANA name the machine knows, or a POSIX rule (`EST5EDT`, `UTC0`)."""
+    name = value.removeprefix(":")
+    if "/" not in name:
+        return True
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("XLA_ENGINE", "duckdb or spark", lambda v: v in ENGINES, empty_is_default=False),
+    Variable("XLA_KEEP_RELEASES", "a whole number of releases to keep, 1 or more", _whole(1)),
+    Variable(
+        "XLA_PUBLISH_FREE_TEXT",
+        "true or false",
+        lambda v: v.strip().lower() in BOOLEAN_WORDS,
+    ),
+    Variable("XLA_FRESHNESS_DAYS", "a whole number of days, 0 or more", _whole(0)),
+    Variable("XLA_PARTITIONS_START", "a date YYYY-MM-DD", _is_date),
+    Variable(
+        "XLA_DAGSTER_EXECUTOR",
+        "one of " + ", ".join(EXECUTORS),
+        lambda v: v.strip() in EXECUTORS,
+    ),
+    Variable(
+        "XLA_SPARK_MASTER",
+        "a Spark master such as local[2], spark://host:7077 or yarn",
+        lambda v: bool(re.fullmatch(r"local(\[(\d+|\*)(,\d+)?\])?|[a-z0-9]+://\S+|yarn", v)),
+        empty_is_default=False,
+    ),
+    Variable(
+        "XLA_SPARK_DRIVER_MEMORY",
+        "a JVM memory size such as 4g or 512m",
+        lambda v: bool(re.fullmatch(r"\d+[kmgtKMGT]?", v)),
+        empty_is_default=False,
+    ),
+    Variable(
+        "XLA_SPARK_BIND_ADDRESS",
+        "an IP address or host name to listen on (default 127.0.0.1)",
+        lambda v: bool(re.fullmatch(r"[A-Za-z0-9.:-]+", v)),
+        empty_is_default=False,
+    ),
+    Variable(
+        "XLA_SPARK_SCHEMA",
+        "a schema name (letters, digits, _)",
+        lambda v: bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)),
+        empty_is_default=False,
+    ),
+    Variable(
+        "XLA_SPARK_PUBLISHED_SCHEMA",
+        "a schema name (letters, digits, _)",
+        lambda v: bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)),
+        empty_is_default=False,
+    ),
+    Variable("TZ", "an IANA time zone such as Europe/Amsterdam, or none", _is_time_zone),
+)
+
+
+def environment_problems() -> list[str]:
+    """One line per setting of the environment that is not one its variable accepts."""
+    problems = []
+    for variable in VARIABLES:
+        value = os.environ.get(variable.name)
+        if value is None or (not value.strip() and variable.empty_is_default):
+            continue
+        if not variable.valid(value):
+            problems.append(f"{variable.name}={value!r} is not {variable.accepts}")
+    return problems
 
 
 def engine_name() -> str:
@@ -110,7 +220,11 @@ def settings() -> Settings:
         raise ConfigError(f"XLA_SEEDS_DIR {seeds_dir} is not a folder")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"XLA_DATA_DIR {data_dir} exists and is not a folder")
-    engine_name()  # a bad XLA_ENGINE is bad configuration before anything runs
+    # Every setting is checked before any work: a bad one is bad configuration (exit 2),
+    # not a failure half-way through a run that has already published.
+    problems = environment_problems()
+    if problems:
+        raise ConfigError("\n".join(problems))
     os.environ["XLA_DATA_DIR"] = str(data_dir)
     os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
     os.environ["XLA_SPARK_LOG_CONFIG"] = str(DBT_PROJECT_DIR / "spark" / "log4j2.properties")

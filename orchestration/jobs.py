@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from orchestration.config import ConfigError, settings
+from orchestration.config import EXECUTORS, ConfigError, settings
 from orchestration.ingest.assets import INGEST_MODE_TAG, LANDING_ONLY
 from orchestration.ingest.landing import pending_files
 from orchestration.ingest.partitions import has_partition, partition_key
@@ -29,14 +29,6 @@ RUN_TAG = "xla/warehouse"
 # and a process per step would load the definitions again for each. `xla run` and
 # `xla backfill` always execute in process, whatever this says.
 EXECUTOR_VARIABLE = "XLA_DAGSTER_EXECUTOR"
-# name -> (module, attribute, package that provides it)
-EXECUTORS = {
-    "in_process": ("dagster", "in_process_executor", "dagster"),
-    "multiprocess": ("dagster", "multiprocess_executor", "dagster"),
-    "k8s": ("dagster_k8s", "k8s_job_executor", "dagster-k8s"),
-    "celery": ("dagster_celery", "celery_executor", "dagster-celery"),
-    "celery_k8s": ("dagster_celery_k8s", "celery_k8s_job_executor", "dagster-celery-k8s"),
-}
 
 
 def executor() -> dg.ExecutorDefinition:

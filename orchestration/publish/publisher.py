@@ -354,8 +354,10 @@ def recover(settings: Settings) -> list[str]:
       `publication.json` (the same bytes the run would have written);
     - any other release with a `publication.json` and no audit record was never
       published (killed before the switch): removed, as the next run publishes again.
+
+    A ledger record that cannot be read (cut short by a full disk) is rebuilt too.
     """
-    done: list[str] = []
+    done: list[str] = ledger.repair(settings)
     root = releases_dir(settings)
     for stale in sorted(root.glob(".incoming-*")):
         shutil.rmtree(stale, ignore_errors=True)
@@ -395,7 +397,7 @@ def prune_releases(settings: Settings, keep: int | None = None) -> None:
     The published release is always kept. A reader with a removed release's file open
     keeps reading it until it closes it.
     """
-    keep = keep if keep is not None else int(os.environ.get("XLA_KEEP_RELEASES", "3"))
+    keep = keep if keep is not None else int(os.environ.get("XLA_KEEP_RELEASES") or "3")
     current = current_release(settings)
     found = sorted(
         (p for p in releases_dir(settings).iterdir() if p.is_dir() and not p.name.startswith(".")),
