@@ -69,6 +69,10 @@ class Engine(Protocol):
 
     def has_build(self) -> bool: ...
 
+    def set_aside_damaged_build(self) -> str | None:
+        """Move a build the engine cannot open out of the way, saying so; None if sound."""
+        ...
+
     def reader(self) -> AbstractContextManager[Reader]: ...
 
     def publish(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -59,6 +60,26 @@ class DuckDBEngine:
 
     def has_build(self) -> bool:
         return self.settings.build_db.exists()
+
+    def set_aside_damaged_build(self) -> str | None:
+        """Move a build file DuckDB cannot open aside (it is rebuilt in full); say so.
+
+        A file held open by another process is not damaged: dbt then says who holds it.
+        """
+        path = self.settings.build_db
+        if not path.exists():
+            return None
+        try:
+            duckdb.connect(str(path), read_only=True).close()
+            return None
+        except duckdb.Error as error:
+            if "lock" in str(error).lower():
+                return None
+            reason = " ".join(str(error).split())
+        aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        path.rename(aside)
+        path.with_name(f"{path.name}.wal").unlink(missing_ok=True)
+        return f"{path} could not be opened ({reason}); moved aside to {aside.name}"
 
     @contextmanager
     def reader(self) -> Iterator[DuckDBReader]:

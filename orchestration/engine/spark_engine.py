@@ -27,6 +27,8 @@ from orchestration.ingest.landing import SCHEMA_FILE
 from orchestration.publish import bi_file
 from orchestration.publish.free_text import publish_free_text, withheld_select
 
+BIND_ADDRESS_VARIABLE = "XLA_SPARK_BIND_ADDRESS"
+
 
 def spark_log_config() -> str:
     """The JVM's logging settings: `XLA_SPARK_LOG_CONFIG`, which `settings()` exports."""
@@ -52,7 +54,16 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.shuffle.partitions": "4",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # The driver's and block manager's ports listen on loopback only, unless the
+        # operator names another address (a cluster's driver must be reachable).
+        "spark.driver.host": spark_bind_address(),
+        "spark.driver.bindAddress": spark_bind_address(),
     }
+
+
+def spark_bind_address() -> str:
+    """Where the local session's servers listen: `XLA_SPARK_BIND_ADDRESS`, default loopback."""
+    return os.environ.get(BIND_ADDRESS_VARIABLE, "127.0.0.1")
 
 
 def target_schema() -> str:
@@ -216,6 +227,10 @@ class SparkEngine:
 
     def has_build(self) -> bool:
         return (self.settings.build_dir / "spark" / "metastore_db").exists()
+
+    def set_aside_damaged_build(self) -> str | None:
+        """A Spark build is tables in a metastore, each rebuilt whole: nothing to set aside."""
+        return None
 
     @contextmanager
     def reader(self) -> Iterator[SparkReader]:
