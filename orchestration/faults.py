@@ -2,7 +2,9 @@
 
 `maybe_crash("ingest.after_lake_write")` does nothing unless the environment variable
 `XLA_FAULT` names that point, in which case the process kills itself with SIGKILL on
-the spot, as a power cut or the OOM killer would: no `finally`, no `atexit`, no flush.
+the spot, as a power cut or the OOM killer would: no `finally`, no `atexit`, no flush;
+or names it with `:disk-full`, in which case every later durable write fails with
+`ENOSPC`, as when the disk fills up mid-run.
 The reliability tests (`tests/reliability/crashes.py`) set it to prove that the next
 run repairs whatever the dead one left. `XLA_FAULT` is never set in production.
 """
@@ -27,7 +29,22 @@ KILL_POINTS = (
 )
 
 
+# `XLA_FAULT=<point>:disk-full`: from that point on, every durable write of this process
+# fails as on a full disk (`files.write_atomic`), instead of the process dying.
+DISK_FULL = "disk-full"
+_disk_full: list[bool] = []
+
+
 def maybe_crash(point: str) -> None:
-    """Kill this process with SIGKILL if `XLA_FAULT` names `point` (a test hook)."""
-    if os.environ.get(FAULT_ENV) == point:
+    """Kill this process with SIGKILL if `XLA_FAULT` names `point`, or fill the disk from
+    here on if it names `<point>:disk-full` (a test hook)."""
+    fault = os.environ.get(FAULT_ENV)
+    if fault == point:
         os.kill(os.getpid(), signal.SIGKILL)
+    if fault == f"{point}:{DISK_FULL}":
+        _disk_full.append(True)
+
+
+def disk_is_full() -> bool:
+    """Whether a `disk-full` fault has filled the disk in this process."""
+    return bool(_disk_full)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
@@ -10,16 +11,36 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from orchestration import faults
+
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes under a temporary name, fsync them, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write bytes under a temporary name, fsync them, then rename over `path`.
+
+    A write that fails (a full disk) leaves no temporary file behind, and its error names
+    the file it was writing.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        if faults.disk_is_full():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        # The error itself, saying where: the innermost cause is what a run's line shows.
+        raise naming(error, path) from None
+
+
+def naming(error: OSError, path: Path) -> OSError:
+    """The same error, saying which file it concerns (a full disk's error names none)."""
+    if error.filename:
+        return error
+    return type(error)(error.errno, f"{error.strerror or error} (writing {path})")
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

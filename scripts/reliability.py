@@ -1,4 +1,5 @@
-"""Print the reliability figures of XLA Warehouse: bad inputs, kills, concurrency, determinism.
+"""Print the reliability figures of XLA Warehouse: bad inputs, bad reference data, one bad
+delivery, kills, concurrency, determinism.
 
     .venv/bin/python scripts/reliability.py                 # everything (about 20 minutes)
     .venv/bin/python scripts/reliability.py --in-turn       # kills in one folder (about 10)
@@ -7,6 +8,14 @@
 - Inputs tried: every case of the bad-input corpus (`tests/reliability/bad_inputs.py`),
   ingested into an empty folder: rows in, loaded, quarantined, and whether each was
   accounted for and explained.
+- Reference data tried: every bad folder of `tests/reliability/bad_reference.py` given to
+  `xla run` on a published data folder (exit 2, every problem on one line, the published
+  release unchanged), and every tolerable one validated clean.
+- One delivery: the bad delivery of `tests/reliability/one_delivery.py` (extreme and
+  future timestamps, a file dated decades ahead, two clients' identical ServiceNow
+  exports) and its correction on a published data folder: bad rows and files handled,
+  rows unaccounted (must be 0), incomplete publications (0), runs stopped by one row (0),
+  and whether `as_of` or the client-months moved.
 - Kills: `xla run` killed with SIGKILL at each kill point of `orchestration/faults.py`
   and at a random time (`tests/reliability/crashes.py`), each on a fresh copy of a
   published data folder, then run again: whether it survived, rows landed against rows
@@ -105,6 +114,71 @@ def _print_kill(outcome: KillOutcome) -> None:
         print(f"      {problem}")
 
 
+def bad_reference(root: Path) -> bool:
+    """Every bad reference folder of the corpus against a published MSP; print the figures."""
+    from tests.reliability.bad_reference import REFUSED, TOLERATED, refuse, try_case, unexplained
+    from tests.reliability.crashes import base_workspace
+
+    base = base_workspace(root)
+    published = base.copy(root / "bad-reference" / "data")
+    refused = explained = unchanged = 0
+    for number, case in enumerate(REFUSED):
+        refusal = refuse(case, published.data_dir, root / "bad-reference" / str(number))
+        refused += refusal.returncode == 2
+        explained += not unexplained(case, refusal.problems) and all(
+            refusal.console().count(str(p)) == 1 for p in refusal.problems
+        )
+        unchanged += refusal.after == refusal.before
+    tolerated = sum(
+        not try_case(case, root / "bad-reference" / f"tolerated-{n}").problems
+        for n, case in enumerate(TOLERATED)
+    )
+    print(
+        f"Reference data tried: {len(REFUSED)} bad folders, {refused} refused with exit 2, "
+        f"{explained} with every problem on one line, {unchanged} leaving the published "
+        f"release unchanged; {tolerated} of {len(TOLERATED)} tolerable folders accepted"
+    )
+    return refused == explained == unchanged == len(REFUSED) and tolerated == len(TOLERATED)
+
+
+def one_delivery(root: Path) -> bool:
+    """One bad delivery and its correction on a published MSP; print the figures."""
+    from tests.reliability.crashes import base_workspace
+    from tests.reliability.one_delivery import cases, deliver_bad, deliver_fix, quarantined, query
+
+    base = base_workspace(root)
+    delivery = deliver_bad(base.data_dir, root / "one-delivery" / "data", base.seeds_dir)
+    fixed = deliver_fix(delivery) if delivery.run.returncode == 0 else None
+    stopped = (delivery.run.returncode != 0) + (fixed is None or fixed.returncode != 0)
+    tried = cases(delivery.day, delivery.clients)
+    found = quarantined(delivery) if delivery.after else {}
+    handled = sum(
+        found.get((c.file, c.line)) == c.reason if c.line else c.reason in delivery.output
+        for c in tried
+    )
+    files = (
+        query(delivery, "select rows_in, rows_loaded, rows_quarantined from audit_ingested_files")
+        if delivery.after
+        else []
+    )
+    unaccounted = sum(abs(rows_in - loaded - held) for rows_in, loaded, held in files)
+    moved = [
+        name
+        for name in ("as_of", "client_months", "first_month")
+        if delivery.after.get(name) != delivery.before.get(name)
+    ]
+    incomplete = 0 if delivery.workspace.published.exists() else 1
+    print(
+        f"One delivery: {len(tried)} bad rows and files tried, {handled} quarantined or "
+        f"refused with their reason; rows unaccounted {unaccounted}; incomplete "
+        f"publications {incomplete}; runs stopped by one row {stopped}; figures of other "
+        f"clients moved: {', '.join(moved) or 'none'}"
+    )
+    return (
+        handled == len(tried) and not unaccounted and not incomplete and not stopped and not moved
+    )
+
+
 def rebuilds(root: Path) -> bool:
     """Two rebuilds (the first with an intruding second run); print the figures."""
     from tests.reliability.rebuilds import rebuild, table_digests
@@ -147,6 +221,8 @@ def main() -> int:
     started = time.monotonic()
     print(f"Work folder: {root}; kill points: {', '.join(KILL_POINTS)}, random", flush=True)
     good = bad_inputs(root)
+    good = bad_reference(root) and good
+    good = one_delivery(root) and good
     good = kills(root, args.points, args.in_turn, args.seed) and good
     if not args.no_rebuilds:
         good = rebuilds(root) and good

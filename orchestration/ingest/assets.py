@@ -22,7 +22,7 @@ from dagster import AssetExecutionContext
 
 from orchestration import locking
 from orchestration.contract import LANDING_EXTRACTS
-from orchestration.ingest import data_docs, freshness
+from orchestration.ingest import data_docs, freshness, ledger
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing, rederive_archived
 from orchestration.ingest.partitions import extract_dates, run_dates
@@ -242,6 +242,8 @@ def _ingest_landing_files(
     # Held until the run's process ends: the ingest, build, gate and publish of one run
     # never interleave with another's, however it was launched.
     locking.acquire(settings)
+    for repair in ledger.repair(settings):
+        say(context, f"Repaired: {repair}")
     if context.retry_number:
         say(context, f"Ingest: attempt {context.retry_number + 1} after a transient I/O error")
     report = _ingest(context, xla)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from orchestration.config import Settings
 from orchestration.files import write_atomic
@@ -54,6 +57,20 @@ def next_seq(settings: Settings) -> int:
     return max((entry.seq for entry in load(settings).values()), default=0) + 1
 
 
+class LedgerDamaged(Exception):
+    """A ledger record that cannot be read; the message names it."""
+
+
+def _read(path: Path) -> IngestedFile:
+    try:
+        return IngestedFile(**json.loads(path.read_text()))
+    except (ValueError, TypeError) as error:
+        raise LedgerDamaged(
+            f"the ledger record {path} cannot be read ({type(error).__name__}: {error}); "
+            "the next xla run rebuilds it from the archive and the lake"
+        ) from None
+
+
 def load(settings: Settings) -> dict[str, IngestedFile]:
     """Every ingested file, by hash."""
     folder = ledger_dir(settings)
@@ -61,6 +78,70 @@ def load(settings: Settings) -> dict[str, IngestedFile]:
         return {}
     entries = {}
     for path in sorted(folder.glob("*.json")):
-        entry = IngestedFile(**json.loads(path.read_text()))
+        entry = _read(path)
         entries[entry.sha256] = entry
     return entries
+
+
+def repair(settings: Settings) -> list[str]:
+    """Rebuild every ledger record that cannot be read (cut short by a full disk, say)
+    from what the ingest wrote before it: the archived file, named after the identity the
+    record is named after, and its lake and quarantine Parquet files. Says what it did."""
+    folder = ledger_dir(settings)
+    done = []
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            _read(path)
+        except LedgerDamaged:
+            entry = _rebuilt(settings, path.stem)
+            if entry is None:
+                raise LedgerDamaged(
+                    f"the ledger record {path} cannot be read, and its archived file "
+                    f"({settings.archive_dir}/*/{path.stem[:16]}_*) is not there to rebuild "
+                    "it from"
+                ) from None
+            record(settings, entry)
+            done.append(f"rebuilt the damaged ledger record of {entry.file_name} ({path.name})")
+    return done
+
+
+def _rebuilt(settings: Settings, identity: str) -> IngestedFile | None:
+    from orchestration.ingest.landing import QUARANTINE_DIR
+    from orchestration.ingest.reader import classify
+
+    archived = sorted(settings.archive_dir.glob(f"*/{identity[:16]}_*"))
+    if len(archived) != 1:
+        return None
+    archive = archived[0]
+    name = archive.name.split("_", 1)[1]
+    landing = classify(settings.landing_dir / name)
+    if landing is None:
+        return None
+    stem = f"{archive.parent.name}_{identity[:16]}"
+    lake = settings.lake_dir / landing.extract / f"{stem}.parquet"
+    quarantine = settings.lake_dir / QUARANTINE_DIR / f"{landing.extract}_{stem}.parquet"
+    loaded = pq.read_table(lake) if lake.exists() else None
+    rejected = pq.read_table(quarantine) if quarantine.exists() else None
+    seqs = loaded.column("_ingest_seq").to_pylist() if loaded is not None else []
+    runs = rejected.column("run_id").to_pylist() if rejected is not None else []
+    loaded_rows = loaded.num_rows if loaded is not None else 0
+    rejected_rows = rejected.num_rows if rejected is not None else 0
+    return IngestedFile(
+        sha256=identity,
+        file_name=name,
+        extract=landing.extract,
+        extract_date=landing.extract_date.isoformat(),
+        rows_in=loaded_rows + rejected_rows,
+        rows_loaded=loaded_rows,
+        rows_quarantined=rejected_rows,
+        lake_file=str(lake.relative_to(settings.data_dir)) if loaded is not None else None,
+        quarantine_file=(
+            str(quarantine.relative_to(settings.data_dir)) if rejected is not None else None
+        ),
+        archive_file=str(archive.relative_to(settings.data_dir)),
+        run_id=runs[0] if runs else "unknown (record rebuilt)",
+        ingested_at=datetime.fromtimestamp(archive.stat().st_mtime, UTC).isoformat(
+            timespec="seconds"
+        ),
+        seq=max((s for s in seqs if s is not None), default=0),
+    )

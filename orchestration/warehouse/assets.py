@@ -205,6 +205,10 @@ def warehouse_models(
 ) -> Iterator[Any]:
     settings = xla.settings()
     build = engine.current(settings)
+    damaged = build.set_aside_damaged_build()
+    if damaged is not None:
+        build_state.forget(settings)
+        say(context, f"The build file is damaged: {damaged}; building in full")
     # The reference data the run took at its start, whatever the folder holds by now.
     reference = snapshot.for_run(settings, context.run.run_id)
     snapshot.use(reference)
