@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+# A test worker of pytest-xdist runs with a bare `__main__` (no file, no spec), which
+# pyspark, once the spark extra is installed, takes for its own doctest runner: importing
+# Great Expectations then ends the worker's process. Name the module so it is not mistaken.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = __file__
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -355,7 +355,14 @@ def _unchecked_seed_path(seeds_dir: Path) -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     folder = STAGED_SEEDS_DIR / f"unchecked-{digest.hexdigest()[:16]}"
     if not folder.exists():
-        shutil.copytree(seeds_dir, folder)
+        # Written aside and renamed in whole: tests side by side may stage the same seeds.
+        aside = STAGED_SEEDS_DIR / f".{folder.name}.{os.getpid()}.tmp"
+        shutil.rmtree(aside, ignore_errors=True)
+        shutil.copytree(seeds_dir, aside)
+        try:
+            aside.rename(folder)
+        except OSError:
+            shutil.rmtree(aside, ignore_errors=True)
     return str(folder.relative_to(DBT_PROJECT_DIR))
 
 

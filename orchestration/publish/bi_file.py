@@ -25,7 +25,7 @@ AUDIT_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         "dbt tests and the gate's reconciliations.",
         {
             "run_id": "The run that evaluated the check.",
-            "stage": "Where it ran: ingest, dbt or gate.",
+            "stage": "Where it ran: reference, ingest, dbt or gate.",
             "check_name": "The check: a dbt test name, row_conservation, ...",
             "target": "The asset or table the check guards.",
             "severity": "error blocks publication; warn is published for review.",
@@ -56,9 +56,12 @@ AUDIT_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         "rows_quarantined for every file.",
         {
             "file_name": "The landing file's name.",
-            "extract": "tickets, ticket_events, timeslips or surveys.",
+            "extract": "tickets, ticket_events, timeslips, surveys or servicenow_incidents.",
             "extract_date": "The date in the file name.",
-            "sha256": "SHA-256 of the file's bytes; the same bytes again are a no-op.",
+            "sha256": (
+                "The delivery's identity: SHA-256 of its bytes (for a ServiceNow export, "
+                "of its client and bytes); the same delivery again is a no-op."
+            ),
             "rows_in": "Data rows read from the file.",
             "rows_loaded": "Rows written to the lake.",
             "rows_quarantined": "Rows written to quarantine_rows with a reason.",

@@ -6,6 +6,7 @@ changed since the last parse, so loading the definitions stays fast.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.config import DBT_PROJECT_DIR, ConfigError, settings
+from orchestration.reference.snapshot import SEEDS_VARIABLE
 
 PARSE_STAMP = ".xla_parse_stamp"
 
@@ -63,11 +65,24 @@ def dbt_project() -> DbtProject:
 
 
 def ensure_manifest(project: DbtProject) -> Path:
-    """Run `dbt parse` when the manifest is missing or older than the project's files."""
-    current = settings()
-    stamp = Path(project.manifest_path).parent / PARSE_STAMP
-    fingerprint = _project_fingerprint(current.seeds_dir)
+    """Run `dbt parse` when the manifest is missing or older than the project's files.
+
+    Processes that load the definitions at the same moment (a run and the UI, or tests
+    side by side) take turns: one parses, the others find its manifest current.
+    """
     manifest = Path(project.manifest_path)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _parse_unless_current(manifest)
+
+
+def _parse_unless_current(manifest: Path) -> Path:
+    settings()  # the environment dbt's profile reads, checked and exported
+    stamp = manifest.parent / PARSE_STAMP
+    # The seeds dbt parses: a run's snapshot once it has taken one, else the repository's.
+    seeds = DBT_PROJECT_DIR / (os.environ.get(SEEDS_VARIABLE) or "../seeds")
+    fingerprint = _project_fingerprint(seeds.resolve())
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return manifest
     completed = subprocess.run(
