@@ -52,6 +52,7 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     ),
     "fct_timeslip_flags": ("rule_id", "severity", "subject_type", "subject_id", "evidence"),
     "publication_holds": ("client_id", "month", "rule_id", "reason"),
+    "held_tickets": ("ticket_id", "client_id", "reason"),
     "quarantine_rows": ("reason",),
     "audit_check_results": (),
     "audit_publications": (),

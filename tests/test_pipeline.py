@@ -279,28 +279,31 @@ def test_a_failing_error_check_blocks_publication_and_exits_3(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     before = _digest(workspace.published)
-    seeds = tmp_path / "seeds"
-    shutil.copytree(workspace.seeds_dir, seeds)
-    # The client with the most tickets leaves clients.csv: the reference data is still
-    # sound, but the tickets' client is unknown, so they have no SLA policy.
-    ((removed,),) = workspace.query(
-        "select client_id from fct_tickets group by client_id order by count(*) desc, 1 limit 1"
+    # The lake loses a tickets file: the ledger says its rows landed, the lake no longer
+    # holds them, and row conservation fails (`--full-refresh`: nothing new was landed).
+    settings = Settings(data_dir=workspace.data_dir, seeds_dir=workspace.seeds_dir)
+    lost = max(
+        (settings.lake_dir / "tickets").glob("*.parquet"),
+        key=lambda path: pq.read_metadata(path).num_rows,
     )
-    clients = (seeds / "clients.csv").read_text().splitlines()
-    kept = [line for line in clients if not line.startswith(f"{removed},")]
-    assert len(kept) == len(clients) - 1
-    (seeds / "clients.csv").write_text("\n".join(kept) + "\n")
-    check = "not_null_fct_ticket_sla_policy"
-    blocked = workspace.xla("run", XLA_SEEDS_DIR=str(seeds))
+    rows = pq.read_metadata(lost).num_rows
+    aside = tmp_path / lost.name
+    shutil.move(lost, aside)
+    try:
+        blocked = workspace.xla("run", "--full-refresh")
+    finally:
+        shutil.move(aside, lost)
+        # The build made without the file is not one to build on: the next run's is full.
+        (settings.build_dir / "build_state.json").unlink(missing_ok=True)
+    check = "lake_row_conservation"
     assert blocked.returncode == 3, blocked.stdout + blocked.stderr
     assert "quality gate blocked publication" in blocked.stdout
     assert check in blocked.stdout
     assert _digest(workspace.published) == before
-    # The audit history names the failing rows: the missing client's tickets.
-    settings = Settings(data_dir=workspace.data_dir, seeds_dir=seeds)
+    # The audit history counts the rows the lake lost.
     history = results.history(settings).to_pylist()
     failed = [row for row in history if row["check_name"] == check and not row["passed"]]
-    assert failed and any(removed in key for key in json.loads(failed[-1]["sample_keys"]))
+    assert failed and failed[-1]["failing_count"] == rows
     # The auditors' view of the latest run shows the blocked run, with the Data Docs of
     # the last run that ingested rows (this one ingested none); the published site, like
     # the published warehouse, is the last publication's.

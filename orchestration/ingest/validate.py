@@ -516,8 +516,9 @@ def unknown_ids(
 ) -> list[str]:
     """Accepted rows naming a client or engineer the reference data does not hold.
 
-    They stay in the lake (DECISIONS.md, "Unknown clients and engineers"); the build's
-    relationship tests judge them. Said at ingest so that the MSP learns it from the line.
+    They stay in the lake (DECISIONS.md, "Unknown clients and engineers"): a ticket waits
+    in `held_tickets` until its client is added, the build's relationship tests judge the
+    others. Said at ingest so that the MSP learns it from the line.
     """
     checks = [
         ("client_id", clients, "clients.csv"),
@@ -530,9 +531,13 @@ def unknown_ids(
             continue
         values = accepted[column]
         unknown = values.notna() & ~values.isin(known)
+        then = (
+            "the ticket waits in held_tickets until it is added"
+            if extract.name == "tickets" and column == "client_id"
+            else "kept for the build's reference checks"
+        )
         notices += [
-            f"line {line}: {column} {_show(str(value))} is not in {seed}; kept for the build's "
-            "reference checks"
+            f"line {line}: {column} {_show(str(value))} is not in {seed}; {then}"
             for line, value in zip(accepted["_source_line"][unknown], values[unknown], strict=True)
         ]
     return notices

@@ -382,7 +382,7 @@ CASES: list[Case] = [
             1,
             0,
             "tickets_20260105.csv line 2: client_id 'C404' is not in clients.csv; "
-            "kept for the build's reference checks",
+            "the ticket waits in held_tickets until it is added",
         ),
     ),
     Case(

@@ -9,6 +9,8 @@ once stopped every later run or moved every client's numbers:
 - a ticket whose `updated_at` has its year typed as 2062 (thousands of client-months);
 - a tickets file whose name is dated 2062 (its rows would be plausible against it);
 - two clients' ServiceNow exports with identical bytes (the second vanished);
+- a ticket of a client `clients.csv` does not hold (`UNKNOWN_CLIENT`: it blocked every
+  client's publication);
 - and good rows beside them, which must load.
 
 Then `deliver_fix` lands the corrected version of the first ticket, which must win. What
@@ -33,6 +35,7 @@ TIMESLIPS = (
     "timeslip_id,engineer_id,work_date,started_at,ended_at,hours_worked,hours_billed,"
     "billable,entered_at,updated_at,notes"
 )
+UNKNOWN_CLIENT = "C404"
 SERVICENOW = (
     "number,incident_state,reassignment_count,reopen_count,sys_mod_count,caller_id,"
     "opened_by,opened_at,sys_updated_by,sys_updated_at,contact_type,category,priority,"
@@ -67,7 +70,8 @@ class Delivery:
 
 
 def _figures(database: Path) -> dict[str, Any]:
-    """What one row must not move: `as_of`, the client-months, the clocks' states."""
+    """What one row must not move: `as_of`, the client-months, the clocks' states; and
+    the tickets held for want of their client, with the gate's checks of them."""
     con = duckdb.connect(str(database), read_only=True)
     try:
         return {
@@ -79,6 +83,20 @@ def _figures(database: Path) -> dict[str, Any]:
                 ).fetchall()
             ),
             "first_month": con.execute("select min(month) from fct_client_months").fetchone()[0],
+            "held": con.execute(
+                "select ticket_id, client_id, source_file, source_line, reason "
+                "from held_tickets order by ticket_id"
+            ).fetchall(),
+            "held_checks": dict(
+                (name, (passed, failing, keys))
+                for name, passed, failing, keys in con.execute(
+                    "select check_name, passed, failing_count, sample_keys "
+                    "from audit_check_results "
+                    "where check_name in ('tickets_of_unknown_clients', 'tickets_reconcile') "
+                    "and run_id = (select run_id from audit_publications "
+                    "order by published_at desc limit 1)"
+                ).fetchall()
+            ),
         }
     finally:
         con.close()
@@ -165,6 +183,8 @@ def _write_delivery(landing: Path, day: date, clients: tuple[str, str], engineer
                 f"TX2,{client},P3,New,0001-01-01T00:00:00+00:00,{_iso(day)},printer",
                 f"TX3,{client},P3,New,{_iso(day)},{_iso(day.replace(year=2062))},printer",
                 f"TX4,{client},P3,New,{_iso(day, '09:00:00')},{_iso(day, '09:30:00')},printer",
+                f"TX6,{UNKNOWN_CLIENT},P3,New,{_iso(day, '09:00:00')},{_iso(day, '09:30:00')},"
+                "client not yet in the reference data",
             ]
         )
         + "\n"

@@ -7,16 +7,18 @@ One data folder, a copy of the session's published MSP, goes through three runs:
    decades ahead, two clients' ServiceNow exports with the same bytes. The run
    publishes; every bad row is quarantined with its reason, the future file waits in
    landing/, `as_of`, the client-months and the clocks already there do not move, and
-   both exports land.
+   both exports land. A ticket of a client not in clients.csv waits in held_tickets,
+   counted by a warn check; nothing else waits with it.
 2. A late delivery while the disk fills up: the run fails in one line naming its step and
    the file it was writing, and that line is not replaced by the failure to record the
    step durations.
 3. After a ledger record is cut short and the build file overwritten with garbage, the
    correction of the first delivery lands, and a client is renamed in clients.csv while
-   dbt builds. The run rebuilds the record, moves the build file aside and builds in
-   full, publishes with the corrected row winning and every landed row accounted for
-   once, publishes the client's name it started with and records the hash of the file
-   it read; the folder then counts as changed for the next run.
+   dbt builds; the held ticket's client was added just before. The run rebuilds the
+   record, moves the build file aside and builds in full, publishes with the corrected
+   row winning, the held ticket built in and every landed row accounted for once,
+   publishes the client's name it started with and records the hash of the file it
+   read; the folder then counts as changed for the next run.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as clock
+from pathlib import Path
 
 import pytest
 from published_workspace import published_workspace
@@ -41,6 +44,7 @@ from orchestration.faults import FAULT_ENV
 from orchestration.publish.publisher import is_current
 from tests.reliability.one_delivery import (
     TICKETS,
+    UNKNOWN_CLIENT,
     Delivery,
     cases,
     deliver_bad,
@@ -62,6 +66,12 @@ class Scenario:
     client: str
     old_name: str
     old_clients_hash: str
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    path.write_text(text.getvalue())
 
 
 def _console(text: str) -> list[str]:
@@ -96,6 +106,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     clients = seeds / "clients.csv"
     rows = list(csv.reader(io.StringIO(clients.read_text())))
     (row,) = [r for r in rows if r[0] == client]
+    # The held ticket's client is added, as the MSP does on reading the warn check.
+    rows.append([UNKNOWN_CLIENT, "Added Late", *row[2:]])
+    _write_csv(clients, rows)
     old_name, old_hash = row[1], hashlib.sha256(clients.read_bytes()).hexdigest()
     log = root / "repair.log"
     process = workspace.start(log)
@@ -105,9 +118,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         assert time.monotonic() < deadline, "the build did not start"
         time.sleep(0.2)
     row[1] = "Renamed While Building"
-    renamed = io.StringIO()
-    csv.writer(renamed, lineterminator="\n").writerows(rows)
-    clients.write_text(renamed.getvalue())
+    _write_csv(clients, rows)
     code = process.wait(timeout=900)
     return Scenario(
         delivery=delivery,
@@ -183,6 +194,24 @@ def test_two_clients_identical_exports_both_land(scenario: Scenario) -> None:
     assert archived == files
 
 
+def test_a_ticket_of_an_unknown_client_waits_and_nothing_else_does(scenario: Scenario) -> None:
+    delivery = scenario.delivery
+    tickets = f"tickets_{delivery.day:%Y%m%d}_bad.csv"
+    assert delivery.after["held"] == [
+        ("TX6", UNKNOWN_CLIENT, tickets, 6, f"client_id {UNKNOWN_CLIENT} is not in clients.csv")
+    ]
+    assert (
+        f"{tickets} line 6: client_id '{UNKNOWN_CLIENT}' is not in clients.csv; "
+        "the ticket waits in held_tickets until it is added"
+    ) in _console(delivery.output)
+    # Counted by a warn check; the lake's tickets are those built and those held.
+    assert delivery.after["held_checks"] == {
+        "tickets_of_unknown_clients": (False, 1, '["TX6"]'),
+        "tickets_reconcile": (True, 0, "[]"),
+    }
+    assert delivery.before["held"] == []
+
+
 # 2. A full disk -------------------------------------------------------------------------------
 
 
@@ -229,6 +258,14 @@ def test_every_landed_row_is_accounted_for_once(scenario: Scenario) -> None:
     assert [f for f in files if f[0] == scenario.late_file] == [(scenario.late_file, 2, 1, 1)]
     assert all(rows_in == loaded + held for _, rows_in, loaded, held in files)
     assert query(delivery, "select count(*) from fct_tickets where ticket_id = 'TD1'") == [(1,)]
+
+
+def test_the_held_ticket_is_built_in_once_its_client_is_added(scenario: Scenario) -> None:
+    delivery = scenario.delivery
+    assert query(delivery, "select client_id from fct_tickets where ticket_id = 'TX6'") == [
+        (UNKNOWN_CLIENT,)
+    ]
+    assert query(delivery, "select count(*) from held_tickets") == [(0,)]
 
 
 def test_a_corrected_row_wins(scenario: Scenario) -> None:

@@ -1,62 +1,49 @@
 {#-
-    Tickets from every source system, in the shape of the PSA extract. Source adapters
-    (`stg_<source>__tickets`) are added here with `union all`; a ticket id is unique
-    across sources.
+    The tickets every model counts: those of every source system whose client the
+    reference data holds. A ticket of a client not in `clients.csv` has no calendar,
+    time zone or tier to be counted by; it waits in `held_tickets` until the client is
+    added, and no other client's figures wait for it.
 -#}
 with
 
-psa as (
+tickets as (
 
-    select
-        ticket_id,
-        client_id,
-        contact_id,
-        priority,
-        category,
-        channel,
-        status,
-        assigned_engineer_id,
-        subject,
-        created_at,
-        first_response_at,
-        resolved_at,
-        closed_at,
-        updated_at,
-        cast('psa' as string) as source_system,
-        source_file,
-        source_line,
-        extract_date
-
-    from {{ ref('stg_psa__tickets') }}
+    select * from {{ ref('int_tickets__delivered') }}
 
 ),
 
-servicenow as (
+clients as (
+
+    select * from {{ ref('stg_reference__clients') }}
+
+),
+
+final as (
 
     select
-        ticket_id,
-        client_id,
-        contact_id,
-        priority,
-        category,
-        channel,
-        status,
-        assigned_engineer_id,
-        subject,
-        created_at,
-        first_response_at,
-        resolved_at,
-        closed_at,
-        updated_at,
-        cast('servicenow' as string) as source_system,
-        source_file,
-        source_line,
-        extract_date
+        tickets.ticket_id,
+        tickets.client_id,
+        tickets.contact_id,
+        tickets.priority,
+        tickets.category,
+        tickets.channel,
+        tickets.status,
+        tickets.assigned_engineer_id,
+        tickets.subject,
+        tickets.created_at,
+        tickets.first_response_at,
+        tickets.resolved_at,
+        tickets.closed_at,
+        tickets.updated_at,
+        tickets.source_system,
+        tickets.source_file,
+        tickets.source_line,
+        tickets.extract_date
 
-    from {{ ref('stg_servicenow__tickets') }}
+    from tickets
+    inner join clients
+        on tickets.client_id = clients.client_id
 
 )
 
-select * from psa
-union all
-select * from servicenow
+select * from final

@@ -5,7 +5,7 @@ with
 
 latest_updates as (
 
-    select max(updated_at) as latest_updated_at from {{ ref('int_tickets__unioned') }}
+    select max(updated_at) as latest_updated_at from {{ ref('int_tickets__delivered') }}
     union all
     select max(updated_at) as latest_updated_at from {{ ref('stg_psa__timeslips') }}
 
