@@ -15,7 +15,7 @@ from orchestration.contract import SURVEYS, TICKET_EVENTS, TICKETS, TIMESLIPS
 from orchestration.ingest import ledger
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.reader import classify, decode, parse
-from orchestration.ingest.validate import Plausible, canonical_view, validate
+from orchestration.ingest.validate import Plausible, canonical_view, to_arrow, validate
 from orchestration.reference import snapshot
 from orchestration.reference.view import Vocabulary
 
@@ -144,6 +144,26 @@ def test_extra_columns_are_kept_and_optional_ones_filled() -> None:
     result = validate(TICKETS, parse(f"{TICKET_HEADER},colour\n{row}\n"))
     assert result.accepted["colour"][0] == "blue"
     assert result.accepted["closed_at"].isna().all()
+
+
+def test_extra_columns_named_with_an_underscore_reach_the_lake_and_lineage_names_are_said() -> None:
+    row = "T1,C001,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s,blue,elsewhere.csv"
+    result = validate(TICKETS, parse(f"{TICKET_HEADER},_colour,_source_file\n{row}\n"))
+    lineage = {
+        "_source_file": "tickets_20260105.csv",
+        "_extract_date": date(2026, 1, 5),
+        "_file_sha256": "0" * 64,
+        "_ingest_seq": 1,
+    }
+    table = to_arrow(TICKETS, result.accepted, lineage)
+    assert table.column("_colour").to_pylist() == ["blue"]
+    # The delivered `_source_file` gives way to the warehouse's own, and is said to.
+    assert table.column("_source_file").to_pylist() == ["tickets_20260105.csv"]
+    assert table.column_names.count("_source_file") == 1
+    assert result.notices == [
+        "column '_source_file' is not loaded: the warehouse writes its own _source_file on "
+        "every row"
+    ]
 
 
 @pytest.fixture

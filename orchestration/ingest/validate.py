@@ -484,6 +484,11 @@ def validate(
         }
     )
     notices = _repeated_keys(extract, accepted) if n else ["no rows: the file has a header only"]
+    notices += [
+        f"column {_show(h)} is not loaded: the warehouse writes its own {h} on every row"
+        for h in header
+        if h in extract.lineage_columns
+    ]
     return Validated(accepted=accepted, rejected=rejected, notices=notices)
 
 
@@ -551,7 +556,9 @@ def _empty_frame(extract: Extract, extras: list[str]) -> pd.DataFrame:
 def to_arrow(extract: Extract, accepted: pd.DataFrame, lineage: dict[str, object]) -> pa.Table:
     """The accepted rows as an Arrow table in the lake schema, with lineage columns filled."""
     extras = [
-        c for c in accepted.columns if c not in extract.column_names and not c.startswith("_")
+        c
+        for c in accepted.columns
+        if c not in extract.column_names and c not in extract.lineage_columns
     ]
     schema = arrow_schema(extract, extras)
     n = len(accepted)
