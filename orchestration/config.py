@@ -63,6 +63,18 @@ def _whole(least: int) -> Callable[[str], bool]:
     return lambda value: bool(re.fullmatch(r"\d+", value.strip())) and int(value) >= least
 
 
+def _matching(pattern: str) -> Callable[[str], bool]:
+    return lambda value: bool(re.fullmatch(pattern, value))
+
+
+def _spark_variable(name: str, accepts: str, pattern: str) -> Variable:
+    """A Spark setting: when set, it must be given in full (empty is not its default)."""
+    return Variable(name, accepts, _matching(pattern), empty_is_default=False)
+
+
+SCHEMA_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+
+
 def _is_date(value: str) -> bool:
     try:
         date.fromisoformat(value.strip())
@@ -98,35 +110,22 @@ VARIABLES: tuple[Variable, ...] = (
         "one of " + ", ".join(EXECUTORS),
         lambda v: v.strip() in EXECUTORS,
     ),
-    Variable(
+    _spark_variable(
         "XLA_SPARK_MASTER",
         "a Spark master such as local[2], spark://host:7077 or yarn",
-        lambda v: bool(re.fullmatch(r"local(\[(\d+|\*)(,\d+)?\])?|[a-z0-9]+://\S+|yarn", v)),
-        empty_is_default=False,
+        r"local(\[(\d+|\*)(,\d+)?\])?|[a-z0-9]+://\S+|yarn",
     ),
-    Variable(
-        "XLA_SPARK_DRIVER_MEMORY",
-        "a JVM memory size such as 4g or 512m",
-        lambda v: bool(re.fullmatch(r"\d+[kmgtKMGT]?", v)),
-        empty_is_default=False,
+    _spark_variable(
+        "XLA_SPARK_DRIVER_MEMORY", "a JVM memory size such as 4g or 512m", r"\d+[kmgtKMGT]?"
     ),
-    Variable(
+    _spark_variable(
         "XLA_SPARK_BIND_ADDRESS",
         "an IP address or host name to listen on (default 127.0.0.1)",
-        lambda v: bool(re.fullmatch(r"[A-Za-z0-9.:-]+", v)),
-        empty_is_default=False,
+        r"[A-Za-z0-9.:-]+",
     ),
-    Variable(
-        "XLA_SPARK_SCHEMA",
-        "a schema name (letters, digits, _)",
-        lambda v: bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)),
-        empty_is_default=False,
-    ),
-    Variable(
-        "XLA_SPARK_PUBLISHED_SCHEMA",
-        "a schema name (letters, digits, _)",
-        lambda v: bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)),
-        empty_is_default=False,
+    _spark_variable("XLA_SPARK_SCHEMA", "a schema name (letters, digits, _)", SCHEMA_NAME),
+    _spark_variable(
+        "XLA_SPARK_PUBLISHED_SCHEMA", "a schema name (letters, digits, _)", SCHEMA_NAME
     ),
     Variable("TZ", "an IANA time zone such as Europe/Amsterdam, or none", _is_time_zone),
 )

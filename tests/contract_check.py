@@ -1,5 +1,5 @@
 """The floor of a published warehouse: the tables, and the columns of each, that
-docs/contract.md §5 promises a BI reader.
+docs/contract.md §5 promises a BI reader; and the reference files' contract columns (§3).
 
 `missing(warehouse)` names every table and column of the floor that a published
 warehouse lacks, one line each; an empty list means it passes. Extra tables and columns
@@ -56,6 +56,32 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "quarantine_rows": ("reason",),
     "audit_check_results": (),
     "audit_publications": (),
+}
+
+# The columns docs/contract.md §3 names for each reference file that has more: an MSP
+# whose files hold only these must be able to run, every other column taking its default.
+REFERENCE_CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "clients": ("client_id", "client_name", "timezone", "calendar_id", "contract_tier"),
+    "engineers": (
+        "engineer_id",
+        "engineer_name",
+        "team",
+        "role",
+        "calendar_id",
+        "timezone",
+        "weekly_contracted_hours",
+        "billable_target_pct",
+        "start_date",
+        "end_date",
+    ),
+    "timeslip_rules": (
+        "rule_id",
+        "enabled",
+        "severity",
+        "threshold",
+        "secondary_threshold",
+        "tertiary_threshold",
+    ),
 }
 
 

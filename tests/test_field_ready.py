@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from contract_check import REFERENCE_CONTRACT_COLUMNS
 
 from orchestration.config import DEFAULT_SEEDS_DIR
 from tests.reliability.crashes import Workspace, dataset
@@ -67,30 +68,6 @@ CHANNELS = {
     "walk_in": "Walk-in",
     "monitoring": "Alert",
 }
-# The contract's columns of each reference file that has more (docs/contract.md §3).
-CONTRACT_COLUMNS = {
-    "clients": ("client_id", "client_name", "timezone", "calendar_id", "contract_tier"),
-    "engineers": (
-        "engineer_id",
-        "engineer_name",
-        "team",
-        "role",
-        "calendar_id",
-        "timezone",
-        "weekly_contracted_hours",
-        "billable_target_pct",
-        "start_date",
-        "end_date",
-    ),
-    "timeslip_rules": (
-        "rule_id",
-        "enabled",
-        "severity",
-        "threshold",
-        "secondary_threshold",
-        "tertiary_threshold",
-    ),
-}
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -109,7 +86,7 @@ def _write(path: Path, columns: list[str] | tuple[str, ...], rows: list[dict[str
 
 def _contract_only_seeds(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
-    for name, columns in CONTRACT_COLUMNS.items():
+    for name, columns in REFERENCE_CONTRACT_COLUMNS.items():
         _, rows = _read(target / f"{name}.csv")
         _write(target / f"{name}.csv", columns, rows)
     (target / "value_map.csv").unlink()

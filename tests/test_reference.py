@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from contract_check import REFERENCE_CONTRACT_COLUMNS
 
 from orchestration.config import DBT_PROJECT_DIR, DEFAULT_SEEDS_DIR
 from orchestration.contract import CANONICAL_VALUES
@@ -22,21 +23,6 @@ from orchestration.reference import snapshot
 from orchestration.reference.spec import REFERENCE, REFERENCE_FILES, TIMESLIP_RULE_THRESHOLDS
 from orchestration.reference.validate import validate_folder
 from orchestration.reference.view import IngestReference
-
-# The columns the contract names for each file (docs/contract.md §3): an MSP whose
-# files hold only these must be able to run.
-CONTRACT_COLUMNS = {
-    "clients": ("client_id", "client_name", "timezone", "calendar_id", "contract_tier"),
-    "timeslip_rules": (
-        "rule_id",
-        "enabled",
-        "severity",
-        "threshold",
-        "secondary_threshold",
-        "tertiary_threshold",
-    ),
-    "engineers": REFERENCE["engineers"].file_columns[:-1],
-}
 
 
 def _copy_seeds(tmp_path: Path) -> Path:
@@ -97,7 +83,7 @@ def test_cosmetic_differences_give_the_same_snapshot(tmp_path: Path) -> None:
 
 def test_only_the_contract_columns_take_the_documented_defaults(tmp_path: Path) -> None:
     seeds = _copy_seeds(tmp_path)
-    for name, columns in CONTRACT_COLUMNS.items():
+    for name, columns in REFERENCE_CONTRACT_COLUMNS.items():
         _keep_columns(seeds / f"{name}.csv", columns)
     (seeds / "value_map.csv").unlink()
     (seeds / "msp_settings.csv").unlink()
