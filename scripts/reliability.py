@@ -13,7 +13,8 @@ delivery, kills, concurrency, determinism.
   release unchanged), and every tolerable one validated clean.
 - One delivery: the bad delivery of `tests/reliability/one_delivery.py` (extreme and
   future timestamps, a file dated decades ahead, two clients' identical ServiceNow
-  exports) and its correction on a published data folder: bad rows and files handled,
+  exports, a ticket of a client not in clients.csv) and its correction on a published
+  data folder: bad rows and files handled, tickets held for their client,
   rows unaccounted (must be 0), incomplete publications (0), runs stopped by one row (0),
   and whether `as_of` or the client-months moved.
 - Kills: `xla run` killed with SIGKILL at each kill point of `orchestration/faults.py`
@@ -168,14 +169,21 @@ def one_delivery(root: Path) -> bool:
         if delivery.after.get(name) != delivery.before.get(name)
     ]
     incomplete = 0 if delivery.workspace.published.exists() else 1
+    held = len(delivery.after.get("held", []))
     print(
         f"One delivery: {len(tried)} bad rows and files tried, {handled} quarantined or "
-        f"refused with their reason; rows unaccounted {unaccounted}; incomplete "
+        f"refused with their reason; tickets of an unknown client held {held} (1 delivered); "
+        f"rows unaccounted {unaccounted}; incomplete "
         f"publications {incomplete}; runs stopped by one row {stopped}; figures of other "
         f"clients moved: {', '.join(moved) or 'none'}"
     )
     return (
-        handled == len(tried) and not unaccounted and not incomplete and not stopped and not moved
+        handled == len(tried)
+        and held == 1
+        and not unaccounted
+        and not incomplete
+        and not stopped
+        and not moved
     )
 
 
