@@ -101,6 +101,12 @@ def _write_warehouse(path: Path) -> None:
             "'2026-01-20 10:00:00+00')",
             [RAW_LINE, RUN],
         )
+        con.execute(
+            "create table held_tickets as select 'T404' as ticket_id, 'C404' as client_id, "
+            "'psa' as source_system, 'tickets_20260120.csv' as source_file, "
+            "7::bigint as source_line, timestamptz '2026-01-20 09:00:00+00' as updated_at, "
+            "'client_id C404 is not in clients.csv' as reason"
+        )
     finally:
         con.close()
 
@@ -275,6 +281,17 @@ def test_missing_tables_and_a_missing_warehouse_are_said_not_failed(
         gx_docs=None,
     )
     assert "no warehouse was built" in (tmp_path / "b" / "quarantine.html").read_text()
+    assert "No held tickets in this build" in (tmp_path / "a" / "quarantine.html").read_text()
+
+
+def test_tickets_held_for_their_client_are_listed_beside_the_quarantine(site: Path) -> None:
+    page = (site / "quarantine.html").read_text(encoding="utf-8")
+    held = page[page.index('<h2 id="held">') :]
+    assert "Tickets: 1." in held
+    for text in ("T404", "C404", "tickets_20260120.csv", "client_id C404 is not in clients.csv"):
+        assert f">{text}</td>" in held, text
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<b>1</b><a href="quarantine.html#held">tickets held for their client</a>' in index
 
 
 def test_other_columns_in_the_flags_table_are_shown_as_they_are(

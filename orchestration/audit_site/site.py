@@ -3,9 +3,9 @@
 Pages: `index.html` (the run's checks, failures first), `history.html` (every run and
 each check's pass/fail over the latest runs), `flags.html` (every flagged timeslip with
 its evidence and waiver, and the client-months held), `quarantine.html` (every
-rejected landing row), `flags.csv`, and `gx/` (the Great Expectations Data Docs). No
-JavaScript, no request to anything outside the folder; every piece of text from data is
-escaped by Jinja's autoescape.
+rejected landing row, and the tickets held for want of their client), `flags.csv`, and
+`gx/` (the Great Expectations Data Docs). No JavaScript, no request to anything outside
+the folder; every piece of text from data is escaped by Jinja's autoescape.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FLAGS_TABLE = "fct_timeslip_flags"
 HOLDS_TABLE = "publication_holds"
 QUARANTINE_TABLE = "quarantine_rows"
 QUARANTINE_COLUMNS = ("file_name", "line_number", "reason", "raw_line", "extract", "run_id")
+HELD_TABLE = "held_tickets"
 
 
 @dataclass(frozen=True)
@@ -300,12 +301,14 @@ def build_site(
             FLAGS_TABLE: (("rule_id", "subject_type", "subject_id", "flag_id"), None),
             HOLDS_TABLE: (("month", "client_id", "rule_id"), None),
             QUARANTINE_TABLE: (("file_name", "line_number"), MAX_ROWS),
+            HELD_TABLE: (("client_id", "ticket_id"), MAX_ROWS),
         },
     )
     flags = tables[FLAGS_TABLE]
     _flags_first(flags)
     holds = tables[HOLDS_TABLE]
     quarantine = _quarantine(tables[QUARANTINE_TABLE])
+    held = tables[HELD_TABLE]
 
     docs_pages: list[DocsPage] = []
     docs_about: dict[str, str] = {}
@@ -334,6 +337,7 @@ def build_site(
                 "flag_summary": _flag_summary(flags),
                 "holds": holds,
                 "quarantine": quarantine,
+                "held": held,
                 "docs_about": docs_about,
             },
         ),
@@ -362,6 +366,8 @@ def build_site(
             {
                 "quarantine": quarantine,
                 "quarantine_rows": _as_page_rows(quarantine),
+                "held": held,
+                "held_rows": _as_page_rows(held),
                 "max_rows": MAX_ROWS,
             },
         ),
