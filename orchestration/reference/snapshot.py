@@ -216,13 +216,21 @@ def current_sources(seeds_dir: Path) -> dict[str, str]:
     return found
 
 
-# dbt's `seed-paths` (dbt_project.yml) reads the snapshot's folder from this variable.
+# dbt's `seed-paths` (dbt_project.yml) reads the snapshot's folder from this variable,
+# and the repository's seeds without it.
 SEEDS_VARIABLE = "XLA_DBT_SEEDS"
+DBT_DEFAULT_SEEDS = "../seeds"
 
 
 def use(snapshot: Snapshot) -> None:
     """Point dbt, run from this process, at the snapshot's seeds."""
     os.environ[SEEDS_VARIABLE] = snapshot.dbt_seed_path
+
+
+def dbt_seeds_dir() -> Path:
+    """The folder dbt, run from this process, reads its seeds from: a run's snapshot once
+    `use` has named it, else the repository's."""
+    return (DBT_PROJECT_DIR / (os.environ.get(SEEDS_VARIABLE) or DBT_DEFAULT_SEEDS)).resolve()
 
 
 def rows(snapshot: Snapshot, name: str) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.config import DBT_PROJECT_DIR, ConfigError, settings
-from orchestration.reference.snapshot import SEEDS_VARIABLE
+from orchestration.reference.snapshot import dbt_seeds_dir
 
 PARSE_STAMP = ".xla_parse_stamp"
 
@@ -80,9 +80,7 @@ def ensure_manifest(project: DbtProject) -> Path:
 def _parse_unless_current(manifest: Path) -> Path:
     settings()  # the environment dbt's profile reads, checked and exported
     stamp = manifest.parent / PARSE_STAMP
-    # The seeds dbt parses: a run's snapshot once it has taken one, else the repository's.
-    seeds = DBT_PROJECT_DIR / (os.environ.get(SEEDS_VARIABLE) or "../seeds")
-    fingerprint = _project_fingerprint(seeds.resolve())
+    fingerprint = _project_fingerprint(dbt_seeds_dir())
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return manifest
     completed = subprocess.run(
