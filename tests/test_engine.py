@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import jinja2
+import listening
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -350,27 +351,6 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _listening_addresses(pids: set[int]) -> set[str]:
-    """The local addresses (hex, as /proc/net writes them) of the TCP sockets the
-    processes `pids` listen on."""
-    inodes: set[str] = set()
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").glob("*"):
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
-                found.add(fields[1].rsplit(":", 1)[0])
-    return found
-
-
 @pytest.mark.spark
 @needs_pyspark
 def test_the_spark_session_listens_on_loopback_only(
@@ -382,11 +362,7 @@ def test_the_spark_session_listens_on_loopback_only(
     monkeypatch.delenv("XLA_SPARK_BIND_ADDRESS", raising=False)
     with session(settings) as spark:
         spark.sql("select 1").collect()
-        listening = _listening_addresses(_descendants(os.getpid()) | {os.getpid()})
+        addresses = listening.of_processes(_descendants(os.getpid()) | {os.getpid()})
     # The driver's RPC and the block manager at least; every one on 127.0.0.1 or ::1.
-    assert listening, "the session listens on nothing"
-    assert listening <= LOOPBACK, listening
-
-
-# 127.0.0.1, ::1 and ::ffff:127.0.0.1, as /proc/net/tcp and tcp6 write them.
-LOOPBACK = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+    assert addresses, "the session listens on nothing"
+    assert addresses <= listening.LOOPBACK, addresses

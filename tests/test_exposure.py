@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import listening
 import pytest
 
 from orchestration.config import REPO_ROOT, ConfigError
@@ -73,23 +74,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _listeners(port: int) -> set[str]:
-    """Local addresses listening on `port`, read from /proc/net/tcp and tcp6 (hex)."""
-    found: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        if not os.path.exists(table):
-            continue
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.rsplit(":", 1)
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.add(address)
-    return found
-
-
-LOOPBACK = {"0100007F", "00000000000000000000000001000000"}
-
-
 def test_dagster_dev_listens_on_loopback_only(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "XLA_DATA_DIR": str(tmp_path / "data")}
@@ -103,12 +87,12 @@ def test_dagster_dev_listens_on_loopback_only(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 180
-        while not _listeners(port) and time.monotonic() < deadline:
+        while not listening.on_port(port) and time.monotonic() < deadline:
             assert server.poll() is None, "dagster dev exited"
             time.sleep(1)
-        listening = _listeners(port)
-        assert listening, "dagster dev did not listen within 180 s"
-        assert listening <= LOOPBACK, listening
+        addresses = listening.on_port(port)
+        assert addresses, "dagster dev did not listen within 180 s"
+        assert addresses <= listening.LOOPBACK, addresses
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)

@@ -27,7 +27,6 @@ import csv
 import hashlib
 import io
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from pathlib import Path
 from orchestration.config import Settings
 from orchestration.quality import results
 from orchestration.reference.validate import Problem, Validation, validate_folder
+from tests.reliability.console import console_lines
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "seeds"
@@ -1088,7 +1088,7 @@ class Refusal:
 
     def console(self) -> list[str]:
         """The console's lines without their time stamps and indentation."""
-        return [re.sub(r"^\d\d:\d\d:\d\d ", "", line).strip() for line in self.stdout.splitlines()]
+        return console_lines(self.stdout)
 
 
 def _runs(data_dir: Path) -> set[str]:

@@ -27,7 +27,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import shutil
 import subprocess
 import time
@@ -42,6 +41,7 @@ from published_workspace import published_workspace
 from orchestration.config import Settings
 from orchestration.faults import FAULT_ENV
 from orchestration.publish.publisher import is_current
+from tests.reliability.console import console_lines
 from tests.reliability.one_delivery import (
     TICKETS,
     UNKNOWN_CLIENT,
@@ -72,10 +72,6 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     path.write_text(text.getvalue())
-
-
-def _console(text: str) -> list[str]:
-    return [re.sub(r"^\d\d:\d\d:\d\d ", "", line).strip() for line in text.splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +141,7 @@ def test_one_bad_delivery_publishes(scenario: Scenario) -> None:
 def test_every_bad_row_is_quarantined_with_its_reason(scenario: Scenario) -> None:
     delivery = scenario.delivery
     found = quarantined(delivery)
-    console = _console(delivery.output)
+    console = console_lines(delivery.output)
     for case in cases(delivery.day, delivery.clients):
         if case.line == 0:
             continue
@@ -158,7 +154,7 @@ def test_every_bad_row_is_quarantined_with_its_reason(scenario: Scenario) -> Non
 def test_a_file_dated_in_the_future_waits_in_landing(scenario: Scenario) -> None:
     delivery = scenario.delivery
     (case,) = [c for c in cases(delivery.day, delivery.clients) if c.line == 0]
-    assert case.reason in _console(delivery.output)
+    assert case.reason in console_lines(delivery.output)
     assert (delivery.workspace.data_dir / "landing" / case.file).exists()
 
 
@@ -203,7 +199,7 @@ def test_a_ticket_of_an_unknown_client_waits_and_nothing_else_does(scenario: Sce
     assert (
         f"{tickets} line 6: client_id '{UNKNOWN_CLIENT}' is not in clients.csv; "
         "the ticket waits in held_tickets until it is added"
-    ) in _console(delivery.output)
+    ) in console_lines(delivery.output)
     # Counted by a warn check; the lake's tickets are those built and those held.
     assert delivery.after["held_checks"] == {
         "tickets_of_unknown_clients": (False, 1, '["TX6"]'),
@@ -217,7 +213,7 @@ def test_a_ticket_of_an_unknown_client_waits_and_nothing_else_does(scenario: Sce
 
 def test_a_full_disk_fails_the_step_in_one_line_naming_the_file(scenario: Scenario) -> None:
     run = scenario.full_disk
-    lines = _console(run.stdout)
+    lines = console_lines(run.stdout)
     assert run.returncode == 1, run.stdout[-3000:]
     step = [line for line in lines if line.startswith("Step ingest")]
     assert len(step) == 1, run.stdout[-3000:]
@@ -234,7 +230,7 @@ def test_a_full_disk_fails_the_step_in_one_line_naming_the_file(scenario: Scenar
 
 
 def test_the_next_run_repairs_and_publishes(scenario: Scenario) -> None:
-    lines = _console(scenario.repaired)
+    lines = console_lines(scenario.repaired)
     assert scenario.repaired_code == 0, scenario.repaired[-3000:]
     assert any(
         "rebuilt the damaged ledger record" in line and scenario.damaged_record in line

@@ -5,7 +5,6 @@ line naming the variable and what it accepts, and nothing is read, written or pu
 from __future__ import annotations
 
 import io
-import re
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from orchestration import cli
 from orchestration.config import VARIABLES
+from tests.reliability.console import console_lines
 
 BAD = {
     "XLA_KEEP_RELEASES": "abc",
@@ -44,7 +44,7 @@ def test_a_bad_setting_is_refused_before_any_work(
     output = io.StringIO()
     with redirect_stdout(output):
         code = cli.main(["run"])
-    lines = [re.sub(r"^\d\d:\d\d:\d\d ", "", line) for line in output.getvalue().splitlines()]
+    lines = console_lines(output.getvalue())
     (variable,) = [v for v in VARIABLES if v.name == name]
     assert code == 2
     assert lines == [f"xla: {name}={value!r} is not {variable.accepts}"]
