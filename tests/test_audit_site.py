@@ -10,6 +10,7 @@ ran, nothing failed in the console, and the hostile text reads as text.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -44,24 +45,49 @@ EVIDENCE = f"note: {SCRIPT} {IMAGE} {FORMULA} bell\x07 end"
 RAW_LINE = 'TX9,C001,P2,<b>bold</b>,"<script>alert(2)</script>",javascript:alert(3)'
 FAILING_KEYS = ("tickets_20260120_fixup.csv:3", "tickets_20260120_fixup.csv:<i>4</i>")
 OLD_RUN, RUN = "run-0001-published", "run-0002-blocked"
+STALE = "newest file dated 2026-01-31, 309 days before 2026-12-06 (at most 3 allowed)"
+# Ids from the extracts that try to leave an attribute, a CSS rule or the style element.
+HOSTILE_ENGINEER = 'E9"><style>*{display:none}</style>'
+HOSTILE_CLIENT = "C9'] ) { } body { display: none } /* Ω"
+LONG_WORD = "x" * 300  # evidence that must wrap inside its column, not widen the page
 
 FLAG_COLUMNS = (
     "flag_id varchar, rule_id varchar, severity varchar, subject_type varchar, "
-    "subject_id varchar, engineer_id varchar, client_id varchar, month date, "
-    "evidence varchar, waiver_decision varchar, reviewed_by varchar, "
+    "subject_id varchar, engineer_id varchar, client_id varchar, ticket_id varchar, "
+    "timeslip_id varchar, work_date date, period_start date, period_end date, month date, "
+    "measure varchar, measured_value double, threshold_value double, evidence varchar, "
+    "rule_description varchar, waiver_decision varchar, reviewed_by varchar, "
     "reviewed_at timestamptz, waiver_reason varchar"
 )
 FLAGS = [
     (
-        "F1", "overlap", "error", "timeslip", "TS-1", "E01", "C001", "2026-01-01",
-        EVIDENCE, None, None, None, None,
+        "overlap|TS-1", "overlap", "error", "timeslip", "TS-1", "E01", "C001", "T000001",
+        "TS-1", "2026-01-05", "2026-01-05", "2026-01-05", "2026-01-01", "overlap_minutes",
+        15.0, 5.0, EVIDENCE, None, None, None, None, None,
     ),
     (
-        "F2", "excessive_day", "warn", "engineer_day", "E02:2026-01-05", "E02", "C002",
-        "2026-01-01", "13.5 hours", "cleared", "auditor@example.com",
-        "2026-02-01 09:00:00+00", "-1 hour adjusted; @see ticket",
+        "excessive_day|E02|2026-01-05", "excessive_day", "warn", "engineer_day",
+        "E02|2026-01-05", "E02", "C002", None, None, "2026-01-05", "2026-01-05",
+        "2026-01-05", "2026-01-01", "hours_worked", 13.5, 12.0, "13.5 hours",
+        "An engineer's hours_worked on one work_date add up to more than threshold hours.",
+        "cleared", "auditor@example.com", "2026-02-01 09:00:00+00",
+        "-1 hour adjusted; @see ticket",
+    ),
+    (
+        "round_heaping|E9|2026-01", "round_heaping", "warn", "engineer_period",
+        f"{HOSTILE_ENGINEER}|2026-01", HOSTILE_ENGINEER, HOSTILE_CLIENT, None, None, None,
+        "2026-01-01", "2026-01-31", "2026-01-01", "round_share", 0.9459459, 0.8,
+        f"262 of 262 entries in 2026-01 last whole or half hours {LONG_WORD}",
+        None, None, None, None, None,
     ),
 ]  # fmt: skip
+RULES = [
+    ("overlap", True, "error", "Two entries of one engineer overlap in <b>time</b>."),
+    ("excessive_day", True, "warn", "An engineer works more than threshold hours a day."),
+    ("round_heaping", True, "warn", "Hours are whole or half hours too often."),
+    ("duplicate", True, "error", "Two entries are the same."),
+    ("vague_note", False, "warn", "Notes are too short."),
+]
 
 
 def _survey_frame() -> pd.DataFrame:
@@ -83,8 +109,14 @@ def _write_warehouse(path: Path) -> None:
     try:
         con.execute(f"create table fct_timeslip_flags ({FLAG_COLUMNS})")
         con.executemany(
-            "insert into fct_timeslip_flags values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", FLAGS
+            f"insert into fct_timeslip_flags values ({', '.join('?' * len(FLAGS[0]))})", FLAGS
         )
+        con.execute("create schema reference")
+        con.execute(
+            "create table reference.timeslip_rules (rule_id varchar, enabled boolean, "
+            "severity varchar, description varchar)"
+        )
+        con.executemany("insert into reference.timeslip_rules values (?, ?, ?, ?)", RULES)
         con.execute(
             "create table publication_holds as select 'C001' as client_id, "
             "date '2026-01-01' as month, 'overlap' as rule_id, "
@@ -146,7 +178,8 @@ def _record_runs(settings: Settings) -> None:
     warned = results.CheckResult(
         "relationships_timeslips_engineer_id", "stg_psa__timeslips", "warn", False, 1
     )
-    results.record(settings, RUN, "ingest", [passing[0], failing])
+    stale = results.CheckResult("freshness", "psa/tickets", "warn", False, detail=STALE)
+    results.record(settings, RUN, "ingest", [passing[0], failing, stale])
     results.record(settings, RUN, "dbt", [warned])
     results.record(settings, RUN, "gate", [results.CheckResult("as_of_known", "x", "error", True)])
 
@@ -176,8 +209,10 @@ class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[tuple[str, str, str]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
         for name, value in attrs:
             self.found.append((tag, name, value or ""))
 
@@ -186,6 +221,45 @@ def _attributes(page: Path) -> list[tuple[str, str, str]]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser.found
+
+
+def _tags(page: Path) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+class _Styles(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag == "style"
+        if self.inside:
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.found[-1] += data
+
+
+def _styles(text: str) -> list[str]:
+    parser = _Styles()
+    parser.feed(text)
+    return parser.found
+
+
+def _flag_table(text: str) -> tuple[list[str], list[str]]:
+    """The flags table's column headers, and its rows' HTML."""
+    start = text.index('<table class="flags">')
+    head, body = text[start : text.index("</table>", start)].split("</thead>")
+    headers = re.findall(r'<th scope="col">(.*?)</th>', head)
+    return headers, re.findall(r'<tr class="flag".*?</tr>', body, re.S)
 
 
 # --- the site as files ---------------------------------------------------------------
@@ -233,8 +307,10 @@ def test_flags_csv_cannot_start_a_formula(site: Path) -> None:
     rows = list(csv.reader(io.StringIO((site / "flags.csv").read_text(encoding="utf-8-sig"))))
     header, *records = rows
     by_id = {row[header.index("flag_id")]: dict(zip(header, row, strict=True)) for row in records}
-    assert by_id["F1"]["evidence"] == EVIDENCE
-    assert by_id["F2"]["waiver_reason"] == "'-1 hour adjusted; @see ticket"
+    assert by_id["overlap|TS-1"]["evidence"] == EVIDENCE
+    assert (
+        by_id["excessive_day|E02|2026-01-05"]["waiver_reason"] == "'-1 hour adjusted; @see ticket"
+    )
     assert csv_cell(FORMULA) == "'" + FORMULA
     assert [csv_cell(v) for v in ("+1", "@x", "\tx", "\rx", -3, "ok")] == [
         "'+1", "'@x", "'\tx", "'\rx", "-3", "ok",
@@ -260,6 +336,165 @@ def test_history_lists_both_runs_and_each_checks_outcomes(site: Path) -> None:
     assert re.search(r"badge blocked\">blocked", history)
     assert re.search(r"badge published\">published", history)
     assert "✗ 2" in history and "✓" in history
+
+
+def test_history_heads_each_run_column_with_its_time_and_short_id(site: Path) -> None:
+    history = (site / "history.html").read_text(encoding="utf-8")
+    heads = re.findall(
+        r'<th scope="col" class="run" title="([^"]*) \((\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)">'
+        r"(\d\d-\d\d \d\d:\d\d)<br><code>([^<]*)</code></th>",
+        history,
+    )
+    assert [(run, short_id) for run, _, _, short_id in heads] == [
+        (OLD_RUN, OLD_RUN[:8]), (RUN, RUN[:8]),
+    ]  # fmt: skip
+    for _, time, short_time, _ in heads:
+        assert time[5:16] == short_time
+    assert "<th>1</th>" not in history and ">1</th>" not in history
+
+
+def test_run_times_are_shown_in_utc_and_failed_checks_without_rows_count_none() -> None:
+    run = site_module.Run("0123456789abcdef", "2026-01-31T03:00:00+01:00", 3, 0, 0, True)
+    assert (run.short_time, run.short_id, run.time) == (
+        "01-31 02:00", "01234567", "2026-01-31 02:00:00",
+    )  # fmt: skip
+
+    def check(name: str, passed: bool, failing: int, detail: str = "") -> site_module.Check:
+        return site_module.Check(
+            "r", "ingest", name, "psa/tickets", "warn", passed, failing, (), detail, ""
+        )
+
+    stale = check("freshness", False, 0, STALE)
+    assert (stale.outcome, stale.badge, stale.failing, stale.mark) == ("stale", "warn", "", "stale")
+    failed = check("row_conservation", False, 0)
+    assert (failed.outcome, failed.failing, failed.mark) == ("failed", "", "✗")
+    counted = check("unique", False, 3)
+    assert (counted.outcome, counted.failing, counted.mark) == ("failed", "3", "✗ 3")
+    assert (check("freshness", True, 0).outcome, check("x", True, 0).failing) == ("passed", "0")
+    not_run = check("unique", False, 0, results.NOT_RUN)
+    assert (not_run.outcome, not_run.mark) == ("not run", "not run")
+
+
+def test_a_stale_extract_reads_stale_with_its_days_not_zero_failing_rows(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    row = re.search(
+        r"<tr class=\"warning\">\s*<td><code>freshness</code></td>.*?</tr>", index, re.S
+    )
+    assert row, "the failed freshness check is listed with the failed warn checks"
+    assert '<span class="badge warn">stale</span>' in row.group()
+    assert (
+        '<td class="num"></td>' in row.group() and f'<td class="text">{STALE}</td>' in row.group()
+    )
+    assert ">failed<" not in row.group() and ">0<" not in row.group()
+    history = (site / "history.html").read_text(encoding="utf-8")
+    assert f'<td class="cell-warn" title="{STALE}">stale</td>' in history
+    assert "✗ 0" not in history and "✗ 1" in history  # the warn dbt check counts one row
+
+
+def test_flags_show_evidence_and_the_rules_meaning_first_under_headers_in_words(
+    site: Path,
+) -> None:
+    flags = (site / "flags.html").read_text(encoding="utf-8")
+    headers, rows = _flag_table(flags)
+    assert headers == [
+        "Evidence, and what the rule flags", "Rule", "Waiver", "Engineer", "Client", "Month",
+        "Subject", "Ticket", "Date",
+    ]  # fmt: skip
+    assert len(rows) == len(FLAGS)
+    first = rows[0]  # the unreviewed error flag
+    evidence = first.index('<td class="evidence">')
+    assert (
+        evidence
+        < first.index("&lt;script&gt;alert(1)&lt;/script&gt;")
+        < first.index(
+            '<p class="meaning">Two entries of one engineer overlap in &lt;b&gt;time&lt;/b&gt;.</p>'
+        )
+        < first.index(">overlap</span>")
+        < first.index(">E01</span>")
+    )
+    for text in ("not reviewed", "C001", "2026-01", "TS-1", "T000001", "2026-01-05"):
+        assert f">{text}<" in first, text
+    cleared = next(row for row in rows if "excessive_day" in row)
+    assert "Cleared by auditor@example.com on 2026-02-01 09:00 UTC" in cleared
+    period = next(row for row in rows if "round_heaping" in row)
+    assert "2026-01-01 \N{EN DASH}<br>2026-01-31" in period
+    # The summary by rule comes first, with each rule's meaning and its flags.
+    summary = flags[: flags.index('<h3 id="every-flag">Every flag (3)</h3>')]
+    assert "<h3>By rule</h3>" in summary
+    assert "An engineer works more than threshold hours a day." in summary
+    assert summary.index(">overlap</code>") < summary.index(">excessive_day</code>")  # errors first
+    assert "Rules that flagged nothing (2)" in summary and "disabled" in summary
+    # Every column stays in the CSV and the warehouse, and the page says so.
+    assert "flags.csv</a> and the table <code>fct_timeslip_flags</code>" in flags
+    assert "(22 columns, also <code>flag_id</code>" in flags
+
+
+def test_flags_filter_by_rule_engineer_and_client_with_safe_ids_and_css(site: Path) -> None:
+    page = site / "flags.html"
+    flags = page.read_text(encoding="utf-8")
+    radios = [attrs for tag, attrs in _tags(page) if tag == "input"]
+    by_group: dict[str, list[str]] = {}
+    for radio in radios:
+        assert radio["type"] == "radio"
+        by_group.setdefault(radio["name"], []).append(radio["id"])
+    assert sorted(by_group) == ["client", "engineer", "rule"]
+    for group, values in (
+        ("rule", {"overlap", "excessive_day", "round_heaping"}),
+        ("engineer", {"E01", "E02", HOSTILE_ENGINEER}),
+        ("client", {"C001", "C002", HOSTILE_CLIENT}),
+    ):
+        assert by_group[group][0] == f"{group}--all"
+        labels = re.findall(
+            rf'id="{group}-[a-z0-9-]+" value="[^"]*"> <span class="id">(.*?)<', flags
+        )
+        assert {html.unescape(label) for label in labels} == values
+        checked = [r["id"] for r in radios if r["name"] == group and "checked" in r]
+        assert checked == [f"{group}--all"]
+    assert "rule-overlap" in by_group["rule"] and "engineer-e01" in by_group["engineer"]
+    # Every id, value and data attribute made from data is a slug; the hostile ids are
+    # shown escaped, and cannot end the style element or a CSS rule.
+    slug = r"[a-z0-9]+(-[a-z0-9]+)*"
+    for radio in radios:
+        assert re.fullmatch(rf"(rule|engineer|client)-(-all|{slug})", radio["id"] or "")
+        assert radio["value"] == "" or re.fullmatch(slug, radio["value"] or ""), radio
+    for _, name, value in _attributes(page):
+        if name.startswith("data-"):
+            assert re.fullmatch(slug, value), (name, value)
+    assert HOSTILE_ENGINEER not in flags and "E9&#34;&gt;&lt;style&gt;" in flags
+    assert "C9&#39;] ) { } body { display: none } /* Ω" in flags
+    assert flags.count("<style") == 1 and flags.count("</style>") == 1
+    (style,) = _styles(flags)
+    rules = [line for line in style.splitlines() if "body:has(" in line]
+    assert len(rules) == sum(len(ids) - 1 for ids in by_group.values())
+    rule = re.compile(
+        r"body:has\(#(rule|engineer|client)-([a-z0-9-]+):checked\) "
+        r'tr\.flag:not\(\[data-\1="\2"\]\) \{ display: none; \}'
+    )
+    for line in rules:
+        assert rule.fullmatch(line), line
+    rows = re.findall(r'<tr class="flag" data-rule="([^"]*)" data-engineer="([^"]*)" '
+                      r'data-client="([^"]*)">', flags)  # fmt: skip
+    assert len(rows) == len(FLAGS)
+    for row in rows:
+        for name, value in zip(("rule", "engineer", "client"), row, strict=True):
+            assert f"{name}-{value}" in by_group[name]
+
+
+def test_long_flag_lists_show_their_first_flags_and_say_so(
+    fixture_data: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site_module, "MAX_ROWS", 2)
+    build_site(
+        tmp_path / "s",
+        settings=fixture_data,
+        warehouse=fixture_data.build_db,
+        run_id=RUN,
+        gx_docs=None,
+    )
+    flags = (tmp_path / "s" / "flags.html").read_text(encoding="utf-8")
+    assert "Showing the first 2 of 3 rows" in flags
+    assert len(_flag_table(flags)[1]) == 2
+    assert len(list(csv.reader(io.StringIO((tmp_path / "s" / "flags.csv").read_text())))) == 4
 
 
 def test_missing_tables_and_a_missing_warehouse_are_said_not_failed(
@@ -306,7 +541,8 @@ def test_other_columns_in_the_flags_table_are_shown_as_they_are(
     con.close()
     build_site(tmp_path / "s", settings=fixture_data, warehouse=warehouse, run_id=RUN, gx_docs=None)
     flags = (tmp_path / "s" / "flags.html").read_text(encoding="utf-8")
-    assert "explanation" in flags and "new column" in flags
+    assert '<p class="other"><span class="muted">explanation:</span> new column</p>' in flags
+    assert "named by their id only" in flags  # no rules seed in this build
     assert "{&#34;minutes&#34;: 42, &#34;with&#34;: [&#34;TS-2&#34;]}" in flags
 
 
@@ -397,6 +633,65 @@ def test_flags_in_chromium_show_hostile_text_as_literal_text(
     assert "overlap" in text and "1 error flag not cleared" in text
     browser.save_screenshot(str(tmp_path / "flags.png"))
     assert (tmp_path / "flags.png").stat().st_size > 10_000
+
+
+def _shown_flags(browser: Any) -> list[str]:
+    """The rule (slug) of each flag row the browser shows; a hidden row has no offsetParent."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('tr.flag')]"
+        ".filter(row => row.offsetParent !== null).map(row => row.dataset.rule)"
+    )
+
+
+def test_flags_fit_a_laptop_screen_and_filter_without_script(
+    browser: Any, site: Path, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    size = browser.get_window_size()
+    browser.set_window_size(1366, 768)
+    try:
+        text = load_page(browser, site / "flags.html")
+        assert "Evidence, and what the rule flags" in text
+        width = browser.execute_script("return window.innerWidth")
+        assert 1300 <= width <= 1366
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
+        # Nor does the table of flags scroll inside its box: every column is in view.
+        table = browser.execute_script(
+            "const t = document.querySelector('table.flags');"
+            "return [t.getBoundingClientRect().right, t.parentElement.clientWidth,"
+            " t.parentElement.scrollWidth]"
+        )
+        assert table[0] <= width and table[2] <= table[1], table
+        # The hostile ids broke out of nothing: the page is shown, every flag with it.
+        assert browser.execute_script("return getComputedStyle(document.body).display") != "none"
+        assert sorted(_shown_flags(browser)) == ["excessive-day", "overlap", "round-heaping"]
+        browser.save_screenshot(str(tmp_path / "flags-laptop.png"))
+
+        def choose(input_id: str) -> None:
+            browser.find_element(By.CSS_SELECTOR, f'label:has(> input[id="{input_id}"])').click()
+            assert browser.find_element(By.ID, input_id).is_selected()
+
+        choose("rule-overlap")
+        assert _shown_flags(browser) == ["overlap"]
+        engineer = next(
+            e.get_attribute("id")
+            for e in browser.find_elements(By.CSS_SELECTOR, 'input[name="engineer"]')
+            if e.get_attribute("id").startswith("engineer-e9-")
+        )
+        choose(engineer)  # the rule's filter and the engineer's combine: nothing is left
+        assert _shown_flags(browser) == []
+        choose("rule--all")
+        assert _shown_flags(browser) == ["round-heaping"]
+        choose("engineer--all")
+        choose("client-c002")
+        assert _shown_flags(browser) == ["excessive-day"]
+        choose("client--all")
+        assert len(_shown_flags(browser)) == len(FLAGS)
+    finally:
+        browser.set_window_size(size["width"], size["height"])
 
 
 def test_quarantine_history_and_data_docs_in_chromium(browser: Any, site: Path) -> None:

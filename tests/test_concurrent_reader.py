@@ -177,6 +177,43 @@ def test_a_reader_neither_blocks_a_publication_nor_sees_it(
     assert summary["longest_gap"] < 5  # and was never held up by it
 
 
+def test_the_release_site_names_its_own_run_published_and_the_run_before(
+    workspace: Workspace,
+) -> None:
+    """Seen by an auditor in a browser, after two publishing runs: the release's own
+    site says its run is published, and its history says the same of the run before."""
+    from browser import chromium, load_page
+    from selenium.webdriver.common.by import By
+
+    def published_runs() -> list[str]:
+        rows = workspace.records("select run_id from audit_publications order by published_at")
+        return [row["run_id"] for row in rows]
+
+    runs = published_runs()
+    if len(runs) < 2:  # run without the test before it: publish a second time
+        _land_tickets(workspace, "tickets_20260227_site.csv", ["TSITE1"])
+        run = workspace.xla("run")
+        assert run.returncode == 0, run.stdout + run.stderr
+        runs = published_runs()
+    older, current = runs[-2], runs[-1]
+    site = workspace.data_dir / "published" / "audit"
+    with chromium("1366,768") as browser:
+        load_page(browser, (site / "index.html").resolve())
+        banner = browser.find_element(By.CSS_SELECTOR, ".banner").text
+        assert f"Run {current}: published" in banner
+        assert "not published" not in banner and "nothing new to publish" not in banner
+        load_page(browser, (site / "history.html").resolve())
+        outcomes = {
+            row.find_element(By.TAG_NAME, "code").text: row.text
+            for row in browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+            if row.find_elements(By.TAG_NAME, "code")
+        }
+        assert outcomes[current].endswith("published"), outcomes[current]
+        assert "(this site)" in outcomes[current]
+        assert outcomes[older].endswith("published"), outcomes[older]
+        assert "not published" not in outcomes[current] + outcomes[older]
+
+
 def test_a_reader_of_the_build_file_stops_the_run_and_is_named(
     workspace: Workspace, tmp_path: Path, stop_file: Path
 ) -> None:

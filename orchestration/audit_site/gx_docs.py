@@ -212,8 +212,10 @@ def _describe(relative: Path, text: str) -> DocsPage | None:
 def copy_data_docs(source: Path, dest: Path) -> tuple[list[DocsPage], dict[str, str]]:
     """Copy every validation and suite page of `source` into `dest`, rewritten inert.
 
-    Returns the pages copied (validations first, newest run first) and what the docs
-    folder says about itself (the run it shows), for the index the site writes.
+    Returns the pages copied (validations first, newest run first; each names its run
+    and when it validated) and what the docs folder says about itself, for the index the
+    site writes: `run_id` and `validated_at` when every result shown is of one run, and
+    empty when they come from several (each page says its own).
     """
     pages = []
     for path in sorted(source.rglob("*.html")):
@@ -232,7 +234,8 @@ def copy_data_docs(source: Path, dest: Path) -> tuple[list[DocsPage], dict[str, 
     pages.sort(key=lambda p: (p.kind != "validation", _descending(p.run_time), p.suite, p.batch))
     marker = source / "xla_run.json"
     about = json.loads(marker.read_text()) if marker.exists() else {}
-    return pages, {str(k): str(v) for k, v in about.items()}
+    said = {str(k): v for k, v in about.items() if isinstance(v, str)}
+    return pages, {"run_id": "", "validated_at": "", **said}
 
 
 def _descending(text: str) -> tuple[int, ...]:

@@ -26,7 +26,13 @@ def latest_site_dir(settings: Settings) -> Path:
 
 
 def _build(
-    settings: Settings, out: Path, run_id: str, *, blocked: bool, refused: bool = False
+    settings: Settings,
+    out: Path,
+    run_id: str,
+    *,
+    blocked: bool,
+    refused: bool = False,
+    publishing: Publication | None = None,
 ) -> None:
     build_site(
         out,
@@ -36,14 +42,16 @@ def _build(
         gx_docs=data_docs.ensure(settings),
         blocked=blocked,
         refused=refused,
+        publishing=publishing,
     )
 
 
 def release_site_writer(settings: Settings, run_id: str) -> ReleaseWriter:
-    """Writes the run's site into a release being assembled, as `<release>/audit/`."""
+    """Writes the run's site into a release being assembled, as `<release>/audit/`: the
+    site states the release's own publication, recorded only once the release is out."""
 
     def write(release: Path, publication: Publication) -> None:
-        _build(settings, release / SITE_FOLDER, run_id, blocked=False)
+        _build(settings, release / SITE_FOLDER, run_id, blocked=False, publishing=publication)
 
     return write
 

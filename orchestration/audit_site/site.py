@@ -1,11 +1,14 @@
 """The auditors' site: a static, self-contained HTML site of one run.
 
 Pages: `index.html` (the run's checks, failures first), `history.html` (every run and
-each check's pass/fail over the latest runs), `flags.html` (every flagged timeslip with
-its evidence and waiver, and the client-months held), `quarantine.html` (every
-rejected landing row, and the tickets held for want of their client), `flags.csv`, and
-`gx/` (the Great Expectations Data Docs). No JavaScript, no request to anything outside
-the folder; every piece of text from data is escaped by Jinja's autoescape.
+each check's pass/fail over the latest runs), `flags.html` (the flags by rule with each
+rule's meaning, then every flagged timeslip with its evidence and waiver, filtered by
+rule, engineer and client with radio buttons and CSS alone, and the client-months
+held), `quarantine.html` (every rejected landing row, and the tickets held for want of
+their client), `flags.csv` (every column of every flag), and `gx/` (the Great
+Expectations Data Docs). No JavaScript, no request to anything outside the folder;
+every piece of text from data is escaped by Jinja's autoescape, and every id, attribute
+value and CSS selector made from data is a slug.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +44,37 @@ HOLDS_TABLE = "publication_holds"
 QUARANTINE_TABLE = "quarantine_rows"
 QUARANTINE_COLUMNS = ("file_name", "line_number", "reason", "raw_line", "extract", "run_id")
 HELD_TABLE = "held_tickets"
+# The reference seed of the timeslip rules: each rule's meaning (`description`).
+RULES_TABLE = "timeslip_rules"
+# Flag columns the page leaves to flags.csv and the published warehouse (the evidence
+# states the measure and its threshold in words); the page shows those it lays out (see
+# `FlagRow`) and lists any other with the evidence.
+FLAG_CSV_ONLY = ("flag_id", "timeslip_id", "measure", "measured_value", "threshold_value")
+FLAG_LAID_OUT = (
+    "rule_id", "severity", "evidence", "rule_description", "waiver_decision", "reviewed_by",
+    "reviewed_at", "waiver_reason", "engineer_id", "client_id", "month", "subject_type",
+    "subject_id", "ticket_id", "work_date", "period_start", "period_end",
+)  # fmt: skip
+# The filters of the flags page: the flag column each one chooses by, and its label.
+FLAG_FILTERS = (
+    ("rule", "rule_id", "Rule"),
+    ("engineer", "engineer_id", "Engineer"),
+    ("client", "client_id", "Client"),
+)
+# Column headers in words, for the tables shown as they are.
+HEADERS = {
+    "hold_id": "Hold",
+    "client_id": "Client",
+    "month": "Month",
+    "rule_id": "Rule",
+    "flag_count": "Flags",
+    "confirmed_count": "Confirmed",
+    "reason": "Reason",
+}
+# What a slug of a filter value keeps: it is used as an element id, in an attribute and
+# in CSS, so nothing in it needs escaping anywhere.
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -57,9 +94,34 @@ class Check:
 
     @property
     def outcome(self) -> str:
+        """`passed`, `failed`, `not run`, or the check's own word for failing where it
+        has one (`stale`, a failed freshness check: `results.FAILED_WORDS`)."""
         if self.passed:
             return "passed"
-        return "not run" if self.detail == results.NOT_RUN else "failed"
+        if self.detail == results.NOT_RUN:
+            return "not run"
+        return results.FAILED_WORDS.get(self.check_name, "failed")
+
+    @property
+    def badge(self) -> str:
+        """The class of the outcome's badge."""
+        if self.passed:
+            return "passed"
+        return "warn" if self.check_name in results.FAILED_WORDS else "failed"
+
+    @property
+    def failing(self) -> str:
+        """The count of failing rows; nothing for a failed check that counts no rows."""
+        return "" if not self.passed and self.failing_count == 0 else str(self.failing_count)
+
+    @property
+    def mark(self) -> str:
+        """The outcome in a cell of the history: ✓, ✗ and the failing rows, or a word."""
+        if self.passed:
+            return "✓"
+        if self.outcome != "failed":
+            return self.outcome
+        return f"✗ {self.failing_count}" if self.failing_count else "✗"
 
     @property
     def group(self) -> str:
@@ -78,6 +140,27 @@ class Run:
     failed_errors: int
     failed_warnings: int
     published: bool
+
+    @property
+    def started(self) -> datetime:
+        """When the run recorded its first check, in UTC."""
+        at = datetime.fromisoformat(self.checked_at)
+        return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+
+    @property
+    def time(self) -> str:
+        """The run's time as the run list shows it: `2026-01-31 02:00:00` (UTC)."""
+        return self.started.strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def short_time(self) -> str:
+        """The run's time as a column header: `01-31 02:00` (UTC)."""
+        return self.started.strftime("%m-%d %H:%M")
+
+    @property
+    def short_id(self) -> str:
+        """The first 8 characters of the run id."""
+        return self.run_id[:8]
 
 
 @dataclass
@@ -226,24 +309,228 @@ def _flags_first(table: WarehouseTable) -> None:
     table.rows.sort(key=rank)
 
 
-def _flag_summary(table: WarehouseTable) -> list[tuple[str, str, str, int]]:
-    """Flags counted by rule, severity and waiver decision."""
-    columns = table.columns
-    if not table.rows or "rule_id" not in columns:
-        return []
+@dataclass(frozen=True)
+class Choice:
+    """One value of a filter of the flags page, and the flags shown that have it."""
 
-    def value(row: list[Any], name: str, empty: str) -> str:
-        return as_text(row[columns.index(name)]) if name in columns else empty
+    value: str
+    slug: str  # the value as an id: `[a-z0-9-]`, nothing to escape anywhere
+    flags: int
 
-    counts = Counter(
-        (
-            value(row, "rule_id", ""),
-            value(row, "severity", ""),
-            value(row, "waiver_decision", "") or "not reviewed",
+    @property
+    def label(self) -> str:
+        """The value as the filter shows it; `(none)` for the flags without one."""
+        return self.value or "(none)"
+
+
+@dataclass(frozen=True)
+class FlagFilter:
+    """A group of radio buttons that shows only the flags of one rule, engineer or client.
+
+    `name` is the group's name, the prefix of its inputs' ids and the `data-` attribute of
+    the rows it filters; the page's CSS hides the other rows while a choice is checked.
+    """
+
+    name: str
+    label: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """One flag as the page lays it out: its evidence first, then what an auditor needs."""
+
+    evidence: str
+    meaning: str
+    rule: str
+    severity: str
+    decision: str  # the waiver decision; empty while no auditor has reviewed the flag
+    reviewed_by: str
+    reviewed_at: str
+    waiver_reason: str
+    engineer: str
+    client: str
+    month: str
+    subject_type: str
+    subject: str
+    ticket: str
+    dates: tuple[str, ...]  # the work date, or the first and last day of the period
+    others: tuple[tuple[str, str], ...]  # the columns the page does not lay out
+    keys: dict[str, str]  # the row's choice (slug) in each filter
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """A rule's flags, counted by waiver decision, with the rule's meaning."""
+
+    rule: str
+    severity: str
+    meaning: str
+    flags: int
+    decisions: tuple[tuple[str, int], ...]  # "not reviewed" first
+    enabled: bool = True
+
+
+def _slugs(values: Iterable[str]) -> dict[str, str]:
+    """A distinct slug of each value: lower-case letters, digits and single dashes."""
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for value in sorted(set(values)):
+        base = _SLUG_UNSAFE.sub("-", value.lower()).strip("-")[:40].strip("-") or "none"
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        assert _SLUG.fullmatch(slug), slug
+        found[value] = slug
+        used.add(slug)
+    return found
+
+
+def _records(table: WarehouseTable, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """Rows of the table as dicts by column."""
+    return [dict(zip(table.columns, row, strict=True)) for row in rows]
+
+
+def _enabled(value: Any) -> bool:
+    """Whether a rule of the seed is enabled: `true` (or no `enabled` column)."""
+    return value is None or as_text(value).strip().lower() in ("true", "t", "1", "yes")
+
+
+def _meanings(rules: WarehouseTable, flags: WarehouseTable) -> dict[str, str]:
+    """Each rule's meaning: its `description` in the rules seed, else the one its flags carry."""
+    found = {
+        as_text(record.get("rule_id")): as_text(record.get("description"))
+        for record in _records(rules, rules.rows)
+    }
+    for record in _records(flags, flags.rows):
+        rule = as_text(record.get("rule_id"))
+        if not found.get(rule) and record.get("rule_description"):
+            found[rule] = as_text(record["rule_description"])
+    return found
+
+
+def _rule_summary(
+    flags: WarehouseTable, rules: WarehouseTable, meanings: dict[str, str]
+) -> tuple[list[RuleSummary], list[RuleSummary]]:
+    """The rules that flagged (error rules first), and the seed's rules that flagged nothing."""
+    severities: dict[str, Counter[str]] = {}
+    decisions: dict[str, Counter[str]] = {}
+    for record in _records(flags, flags.rows if "rule_id" in flags.columns else []):
+        rule = as_text(record.get("rule_id"))
+        severities.setdefault(rule, Counter())[as_text(record.get("severity"))] += 1
+        decision = as_text(record.get("waiver_decision")) or "not reviewed"
+        decisions.setdefault(rule, Counter())[decision] += 1
+    flagged = [
+        RuleSummary(
+            rule=rule,
+            severity=severities[rule].most_common(1)[0][0],
+            meaning=meanings.get(rule, ""),
+            flags=counts.total(),
+            decisions=tuple(
+                sorted(counts.items(), key=lambda item: (item[0] != "not reviewed", item[0]))
+            ),
         )
-        for row in table.rows
+        for rule, counts in decisions.items()
+    ]
+    flagged.sort(key=lambda r: (r.severity != "error", r.rule))
+    quiet = [
+        RuleSummary(
+            rule=as_text(record.get("rule_id")),
+            severity=as_text(record.get("severity")),
+            meaning=as_text(record.get("description")),
+            flags=0,
+            decisions=(),
+            enabled=_enabled(record.get("enabled")),
+        )
+        for record in _records(rules, rules.rows)
+        if as_text(record.get("rule_id")) not in decisions
+    ]
+    quiet.sort(key=lambda r: (not r.enabled, r.severity != "error", r.rule))
+    return flagged, quiet
+
+
+def _month(value: Any) -> str:
+    """A month as `2026-01` when it is the first day of it, else as it is."""
+    text = as_text(value)
+    return text[:7] if re.fullmatch(r"\d{4}-\d{2}-01", text) else text
+
+
+def _moment(value: Any) -> str:
+    """A timestamp to the minute, in UTC: `2026-02-01 09:00 UTC`."""
+    if isinstance(value, datetime):
+        at = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return at.strftime("%Y-%m-%d %H:%M UTC")
+    return as_text(value)
+
+
+def _flag_row(
+    record: dict[str, Any], meanings: dict[str, str], others: list[str], keys: dict[str, str]
+) -> FlagRow:
+    def text(name: str) -> str:
+        return as_text(record.get(name))
+
+    if record.get("work_date") is not None:
+        dates: tuple[str, ...] = (text("work_date"),)
+    else:
+        dates = tuple(dict.fromkeys(d for d in (text("period_start"), text("period_end")) if d))
+    return FlagRow(
+        evidence=text("evidence"),
+        meaning=meanings.get(text("rule_id"), ""),
+        rule=text("rule_id"),
+        severity=text("severity"),
+        decision=text("waiver_decision"),
+        reviewed_by=text("reviewed_by"),
+        reviewed_at=_moment(record.get("reviewed_at")),
+        waiver_reason=text("waiver_reason"),
+        engineer=text("engineer_id"),
+        client=text("client_id"),
+        month=_month(record.get("month")),
+        subject_type=text("subject_type").replace("_", " "),
+        subject=text("subject_id"),
+        ticket=text("ticket_id"),
+        dates=dates,
+        others=tuple((name, text(name)) for name in others),
+        keys=keys,
     )
-    return [(*key, n) for key, n in sorted(counts.items())]
+
+
+def _flags_page(flags: WarehouseTable, rules: WarehouseTable) -> dict[str, Any]:
+    """What the flags page shows: the summary by rule, the filters and the first flags."""
+    meanings = _meanings(rules, flags)
+    flagged, quiet = _rule_summary(flags, rules, meanings)
+    shown = _records(flags, flags.rows[:MAX_ROWS])
+    filters: list[FlagFilter] = []
+    slugs: dict[str, tuple[str, dict[str, str]]] = {}
+    for name, column, label in FLAG_FILTERS:
+        if column not in flags.columns:
+            continue
+        counts = Counter(as_text(record[column]) for record in shown)
+        slugs[name] = (column, _slugs(counts))
+        choices = tuple(Choice(v, slugs[name][1][v], counts[v]) for v in sorted(counts))
+        filters.append(FlagFilter(name, label, choices))
+    others = [c for c in flags.columns if c not in FLAG_LAID_OUT and c not in FLAG_CSV_ONLY]
+    rows = [
+        _flag_row(
+            record,
+            meanings,
+            others,
+            {name: by_value[as_text(record[column])] for name, (column, by_value) in slugs.items()},
+        )
+        for record in shown
+    ]
+    return {
+        "flag_rows": rows,
+        "flag_filters": filters,
+        "rule_summary": flagged,
+        "quiet_rules": quiet,
+        "rules_missing": rules.missing if any(not r.meaning for r in flagged) else "",
+    }
+
+
+def _header(column: str) -> str:
+    """A column's header in words: `Client` for `client_id`."""
+    return HEADERS.get(column) or column.replace("_", " ").capitalize()
 
 
 def _as_page_rows(table: WarehouseTable) -> list[list[str]]:
@@ -281,6 +568,7 @@ def build_site(
     gx_docs: Path | None,
     blocked: bool = False,
     refused: bool = False,
+    publishing: Publication | None = None,
 ) -> None:
     """Write the auditors' site of run `run_id` into `out_dir` (which must be empty or new).
 
@@ -288,10 +576,14 @@ def build_site(
     returning; `gx_docs` the Great Expectations Data Docs folder, if any; `blocked` that
     the quality gate stopped the run's publication; `refused` that the run stopped at its
     reference data, before anything was built (the build's tables are then not shown).
+    `publishing` is the publication of the release the site is written into: it is not
+    recorded yet, but the site states it, as of that publication.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     checks = _checks(settings)
     history: list[Publication] = publications(settings)
+    if publishing is not None:
+        history = [p for p in history if p.run_id != publishing.run_id] + [publishing]
     runs = _runs(checks, {p.run_id for p in history})
     latest = _latest_checks(checks, run_id)
     tables = _read_tables(
@@ -302,6 +594,7 @@ def build_site(
             HOLDS_TABLE: (("month", "client_id", "rule_id"), None),
             QUARANTINE_TABLE: (("file_name", "line_number"), MAX_ROWS),
             HELD_TABLE: (("client_id", "ticket_id"), MAX_ROWS),
+            RULES_TABLE: (("rule_id",), None),
         },
     )
     flags = tables[FLAGS_TABLE]
@@ -334,7 +627,6 @@ def build_site(
                 "total": sum(len(items) for items in latest.values()),
                 "run": next((r for r in runs if r.run_id == run_id), None),
                 "flags": flags,
-                "flag_summary": _flag_summary(flags),
                 "holds": holds,
                 "quarantine": quarantine,
                 "held": held,
@@ -345,7 +637,7 @@ def build_site(
             "history.html.j2",
             {
                 "runs": runs,
-                "shown_runs": [r.run_id for r in reversed(runs[:HISTORY_RUNS])],
+                "shown_runs": list(reversed(runs[:HISTORY_RUNS])),
                 "check_rows": _check_history(checks, runs),
                 "history_runs": HISTORY_RUNS,
             },
@@ -354,10 +646,11 @@ def build_site(
             "flags.html.j2",
             {
                 "flags": flags,
-                "flag_rows": _as_page_rows(flags),
-                "flag_summary": _flag_summary(flags),
+                **_flags_page(flags, tables[RULES_TABLE]),
+                "csv_only": [c for c in FLAG_CSV_ONLY if c in flags.columns],
                 "holds": holds,
                 "hold_rows": _as_page_rows(holds),
+                "hold_headers": [_header(c) for c in holds.columns],
                 "max_rows": MAX_ROWS,
             },
         ),

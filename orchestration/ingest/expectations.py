@@ -2,14 +2,16 @@
 
 They run on the rows the ingest accepted in this run (one DataFrame per extract), an
 independent second look at what enters the lake: a failure means the validator let a
-bad row through, and blocks publication. The runner also renders its validations as
-Great Expectations Data Docs (see `orchestration/ingest/data_docs.py`).
+bad row through, and blocks publication. The runner also renders stored validations,
+each suite's latest from whichever run made it, as Great Expectations Data Docs (see
+`orchestration/ingest/data_docs.py`).
 """
 
 from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -170,17 +172,16 @@ class SuiteRunner:
         )
 
     def build_data_docs(
-        self,
-        out_dir: Path,
-        run_id: str,
-        validated_at: datetime,
-        validations: dict[str, dict[str, Any]],
+        self, out_dir: Path, validations: Mapping[str, tuple[str, datetime, dict[str, Any]]]
     ) -> None:
-        """Render validation results (JSON, by extract) of one run as Data Docs in `out_dir`.
+        """Render validation results as Data Docs in `out_dir`.
 
-        The pages sit at `validations/<extract>_contract/<run_id>/<validated_at>/<extract>.html`
-        and `expectations/<extract>_contract.html`, so the same results always give the
-        same paths.
+        `validations` gives, by extract, the run that validated it, when, and the result
+        (GX JSON); the extracts' results may come from different runs. The pages sit at
+        `validations/<extract>_contract/<run_id>/<validated_at>/<extract>.html` and
+        `expectations/<extract>_contract.html`, so the same results always give the same
+        paths, and they are the only validations rendered: any other result this
+        runner's context holds is dropped first.
         """
         from great_expectations.core.expectation_validation_result import (
             ExpectationSuiteValidationResultSchema,
@@ -205,7 +206,8 @@ class SuiteRunner:
         else:
             self.context.add_data_docs_site(DOCS_SITE, site)
         schema = ExpectationSuiteValidationResultSchema()
-        for name, document in sorted(validations.items()):
+        rendered = {}
+        for name, (run_id, validated_at, document) in sorted(validations.items()):
             suite = self._suite(LANDING_EXTRACTS[name])
             meta = document.get("meta") or {}
             inert = {
@@ -230,5 +232,12 @@ class SuiteRunner:
                 run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
                 batch_identifier=name,
             )
-            self.context.validation_results_store.set(key, schema.load(inert))
+            rendered[key.to_tuple()] = (key, schema.load(inert))
+        # The site renders every result of the context's store: only these.
+        store = self.context.validation_results_store
+        for key in store.list_keys():
+            if key.to_tuple() not in rendered:
+                store.remove_key(key)
+        for key, result in rendered.values():
+            store.set(key, result)
         self.context.build_data_docs(site_names=[DOCS_SITE])

@@ -11,8 +11,8 @@ release is published.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 from orchestration.config import DBT_PROJECT_DIR, Settings
@@ -86,6 +86,28 @@ def release_docs_writer(settings: Settings, as_of: str) -> ReleaseWriter:
         page = generate_docs(settings, as_of)
         folder = release / DOCS_FOLDER
         folder.mkdir()
-        shutil.copyfile(page, folder / "index.html")
+        html = page.read_text(encoding="utf-8")
+        (folder / "index.html").write_text(with_release_note(html, publication), encoding="utf-8")
 
     return write
+
+
+def release_note(publication: Publication) -> str:
+    """The line at the top of the published docs: the run they document, and that it is
+    the published one, as of its publication."""
+    run, at = escape(publication.run_id), escape(publication.published_at)
+    as_of = escape(publication.as_of or "unknown")
+    return (
+        '<div style="font: 14px/1.5 system-ui, sans-serif; padding: .4rem 1rem; '
+        'background: #e9f6ec; border-bottom: 1px solid #1a7f37; color: #1f2328">'
+        f"Data documentation of the warehouse published by run <code>{run}</code> on {at}, "
+        f"as_of {as_of}.</div>"
+    )
+
+
+def with_release_note(html: str, publication: Publication) -> str:
+    """dbt's static docs page with the release note first in its body."""
+    head, body, rest = html.partition("<body>")
+    if not body:
+        raise DocsError("dbt docs generate wrote a page without a <body>")
+    return head + body + release_note(publication) + rest
