@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from browser import chromium, load_page, save_full_page_screenshot
 from dbt_fixtures import DataFolder, run_dbt
+from markupsafe import escape
 from report_fixtures import APRIL, CLIENT_NAME, COMMENT, MARCH, SUBJECT, make_report_data_folder
 
 from orchestration.reports import build_reports
@@ -147,7 +148,7 @@ def test_the_held_month_shows_as_held_with_its_reason_in_the_index(built: Built)
     index = built.page("2024-03", "index.html")
     row = index[index.index('data-client="C2"') :]
     row = row[: row.index("</tr>")]
-    assert "held" in row and f"<code>{rule_id}</code>: {reason}" in row
+    assert "held" in row and f"<code>{rule_id}</code>: {escape(reason)}" in row
     assert "C2.html" not in index
     c1 = index[index.index('data-client="C1"') :]
     assert '<a href="C1.html">' in c1[: c1.index("</tr>")]

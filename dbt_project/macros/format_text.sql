@@ -104,3 +104,11 @@
         'cast(' ~ iso_week(date_expr) ~ ' as string)',
     ]) }}
 {%- endmacro %}
+
+{#- A count and its noun, singular or plural: `1 timeslip flag`, `3 timeslip flags`. -#}
+{% macro count_phrase(count_expr, singular, plural) -%}
+    {{ dbt.concat([
+        dbt.cast(count_expr, api.Column.translate_type('string')),
+        "case when " ~ count_expr ~ " = 1 then ' " ~ singular ~ "' else ' " ~ plural ~ "' end",
+    ]) }}
+{%- endmacro %}

@@ -50,15 +50,30 @@ select
     rule_id,
     cast(flag_count as bigint) as flag_count,
     cast(confirmed_count as bigint) as confirmed_count,
-    {{ dbt.concat([
-        dbt.cast('flag_count', api.Column.translate_type('string')),
-        "' error flag(s) of rule '",
-        'rule_id',
-        "' not cleared by an auditor (first: '",
-        'first_subject_id',
-        "'; '",
-        dbt.cast('confirmed_count', api.Column.translate_type('string')),
-        "' confirmed)'"
-    ]) }} as reason
+    -- A sentence an account manager can forward: how many flags of which rule, whether
+    -- an auditor confirmed any as a real problem, and the first flag's subject.
+    case
+        when confirmed_count = 0
+            then {{ dbt.concat([
+                "'Held for an auditor''s review of '",
+                count_phrase('flag_count', 'timeslip flag', 'timeslip flags'),
+                "' for '",
+                "replace(rule_id, '_', ' ')",
+                "' (first: '",
+                'first_subject_id',
+                "').'"
+            ]) }}
+        else {{ dbt.concat([
+            "'Held: an auditor confirmed '",
+            dbt.cast('confirmed_count', api.Column.translate_type('string')),
+            "' of '",
+            count_phrase('flag_count', 'timeslip flag', 'timeslip flags'),
+            "' for '",
+            "replace(rule_id, '_', ' ')",
+            "' as a real problem, to be corrected before the review is sent (first: '",
+            'first_subject_id',
+            "').'"
+        ]) }}
+    end as reason
 
 from held

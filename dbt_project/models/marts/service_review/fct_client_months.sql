@@ -30,6 +30,26 @@ xla_evaluations as (
 
 ),
 
+publication_holds as (
+
+    select * from {{ ref('publication_holds') }}
+
+),
+
+-- A month whose review is held says so, and why, in the row itself: a BI tool need not
+-- know of publication_holds to tell held figures from final ones.
+holds as (
+
+    select
+        client_id,
+        month,
+        {{ dbt.listagg('reason', "' '", 'order by rule_id') }} as held_reason
+
+    from publication_holds
+    group by client_id, month
+
+),
+
 xla_summary as (
 
     select
@@ -81,7 +101,8 @@ joined as (
         coalesce(survey_metrics.csat_comments, 0) as csat_comments,
         coalesce(survey_metrics.nps_comments, 0) as nps_comments,
         coalesce(xla_summary.xla_targets_evaluated, 0) as xla_targets_evaluated,
-        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed
+        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed,
+        holds.held_reason
 
     from client_months
     left join ticket_kpis
@@ -100,6 +121,10 @@ joined as (
         on
             client_months.client_id = xla_summary.client_id
             and client_months.month = xla_summary.month
+    left join holds
+        on
+            client_months.client_id = holds.client_id
+            and client_months.month = holds.month
 
 ),
 
@@ -183,7 +208,9 @@ final as (
         -- Green outside, red inside: the SLA reads fine while the client's experience
         -- misses its targets. A month without stopped clocks has no SLA verdict to hide
         -- behind, so it is never a watermelon.
-        coalesce(sla_met, false) and xla_status = 'missed' as is_watermelon
+        coalesce(sla_met, false) and xla_status = 'missed' as is_watermelon,
+        held_reason is not null as is_held,
+        held_reason
 
     from rated
 
