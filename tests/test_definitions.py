@@ -38,6 +38,44 @@ def test_the_publication_descends_from_every_extract_through_dbt_and_the_gate(
     assert dg.AssetKey(["fct_tickets"]) in dbt_step.keys
 
 
+def test_the_lineage_is_one_chain_ingest_staging_marts_gate_publication(
+    defs: dg.Definitions,
+) -> None:
+    graph = defs.resolve_asset_graph()
+    gate = dg.AssetKey(["audit", "quality_gate"])
+    published = dg.AssetKey(["published", "warehouse"])
+    models = graph.get(dg.AssetKey(["fct_tickets"])).assets_def
+    marts = {spec.key for spec in models.specs if spec.group_name == "marts"}
+    # Every mart, and so every staging and intermediate model and seed before it, is
+    # upstream of the gate, which is upstream of the publication.
+    gate_ancestors = graph.get_ancestor_asset_keys(gate)
+    assert len(marts) >= 15 and marts <= gate_ancestors
+    assert set(models.keys) <= gate_ancestors
+    assert gate in graph.get(published).parent_keys
+    # The gate depends on what it weighs directly: the marts (none a dead end) and the
+    # ingest, not on seeds added only to order it.
+    gate_parents = graph.get(gate).parent_keys
+    assert {dg.AssetKey(["fct_client_months"]), dg.AssetKey(["psa", "tickets"])} <= gate_parents
+    assert dg.AssetKey(["reference", "clients"]) not in gate_parents
+    for mart in marts:
+        assert graph.get(mart).child_keys, f"{mart.to_user_string()} is a dead end"
+    # The publication depends on what it copies: the marts built as tables, and the seeds.
+    publication_parents = graph.get(published).parent_keys
+    assert {dg.AssetKey(["fct_client_months"]), dg.AssetKey(["reference", "clients"])} <= (
+        publication_parents
+    )
+    assert not any(key.path[-1].startswith(("stg_", "int_")) for key in publication_parents)
+
+
+def test_asset_descriptions_read_as_prose(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        description = graph.get(key).description or ""
+        assert description, f"{key.to_user_string()} has no description"
+        for mark in ("```", "`", "#### Raw SQL", "select "):
+            assert mark not in description, f"{key.to_user_string()}: {description[:120]}"
+
+
 def test_dbt_sources_are_the_ingest_assets_not_loose_ends(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     unmaterializable = {

@@ -20,6 +20,7 @@ from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.reference import snapshot
 from orchestration.reports import report_writer
 from orchestration.resources import XlaRun, say
+from orchestration.warehouse.assets import warehouse_models
 from orchestration.warehouse.docs import release_docs_writer
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
@@ -47,12 +48,34 @@ def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked:
     )
 
 
+COPIED_MATERIALIZATIONS = ("table", "incremental", "seed")
+
+
+def _copied() -> list[dg.AssetKey]:
+    """What the publication copies into the BI file: the marts built as tables and the
+    seeds (as `published_relations` chooses them from the manifest)."""
+    return sorted(
+        (
+            spec.key
+            for spec in warehouse_models.specs
+            if spec.group_name in ("marts", "reference")
+            and spec.metadata.get("dagster-dbt/materialization_type") in COPIED_MATERIALIZATIONS
+        ),
+        key=lambda key: key.to_user_string(),
+    )
+
+
 @dg.asset(
     key=PUBLISHED_KEY,
-    deps=[GATE_KEY],
+    deps=[GATE_KEY, *_copied()],
     group_name="publish",
     kinds={"duckdb"},
-    description="published/warehouse.duckdb, replaced whole and atomically when the gate passed.",
+    description=(
+        "The published release: the marts and reference tables copied into "
+        "published/warehouse.duckdb, with the monthly service reviews, the auditors' site "
+        "and the data documentation beside it. Replaced whole and atomically, and only when "
+        "the quality gate passed."
+    ),
 )
 def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.MaterializeResult:
     settings = xla.settings()

@@ -60,11 +60,23 @@ class XlaDbtTranslator(DagsterDbtTranslator):
             spec = spec.merge_attributes(deps=[REFERENCE_KEY])
         return spec
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's documented description as one paragraph of prose: no SQL, and
+        none of the Markdown code marks a catalog list would show as they are."""
+        return prose(dbt_resource_props.get("description")) or (
+            f"The dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}."
+        )
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn") or []
         return fqn[1] if len(fqn) > 2 else "marts"
+
+
+def prose(text: str | None) -> str:
+    """Markdown of a dbt description as plain prose: one paragraph, code marks dropped."""
+    return " ".join((text or "").replace("`", "").replace("**", "").split())
 
 
 def failing_row_samples(build: engine.Reader, compiled_sql: str, limit: int = 5) -> tuple[str, ...]:
@@ -225,39 +237,45 @@ def warehouse_models(
     # dbt writes no run results when it fails before building anything (it could not
     # open the build file): the previous build's must never be read as this one's.
     (target / "run_results.json").unlink(missing_ok=True)
-    invocation = dbt.cli(
-        plan.args(xla.as_of),
-        context=context,
-        raise_on_error=False,
-        target_path=target,
+    if xla.quiet_dbt:
+        (settings.build_dir / "dbt.log").write_text("")  # this run's two dbt invocations
+    # First every seed and model, then every test of them: a failing test never stops a
+    # model being built, so the marts the gate depends on are built whenever dbt can.
+    built = dbt.cli(
+        plan.model_args(xla.as_of), context=context, raise_on_error=False, target_path=target
     )
     total = sum(
         1
         for node in dbt_project_manifest().get("nodes", {}).values()
         if node.get("resource_type") in BUILT_TYPES
     )
-    done = 0
-    with contextlib.ExitStack() as stack:
-        if xla.quiet_dbt:
-            sink = stack.enter_context((settings.build_dir / "dbt.log").open("w"))
-            stack.enter_context(contextlib.redirect_stdout(sink))
-        for event in invocation.stream():
-            if isinstance(event, dg.Output | dg.AssetMaterialization):
-                done += 1
-                key = (
-                    context.asset_key_for_output(event.output_name)
-                    if isinstance(event, dg.Output)
-                    else event.asset_key
-                )
-                say(context, f"  [{done}/{total}] built {key.path[-1]}")
-                maybe_crash("build.mid_build")
-            yield event
+    yield from _streamed(context, settings, built, xla.quiet_dbt, total)
     if not (target / "run_results.json").exists():
-        raise dg.Failure(description=unbuilt_reason(settings, str(invocation.get_error() or "")))
-    run_results = invocation.get_artifact("run_results.json")
-    manifest = invocation.get_artifact("manifest.json")
+        raise dg.Failure(description=unbuilt_reason(settings, str(built.get_error() or "")))
+    build_results = built.get_artifact("run_results.json")
+    manifest = built.get_artifact("manifest.json")
+    errors = [
+        r
+        for r in build_results.get("results", [])
+        if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
+    ]
+    test_results: list[Mapping[str, Any]] = []
+    if not errors:
+        kinds = "data tests and unit tests" if plan.unit_tests else "data tests"
+        say(context, f"  Testing the build with dbt ({kinds})")
+        (target / "run_results.json").unlink(missing_ok=True)
+        tested = dbt.cli(
+            plan.test_args(xla.as_of), context=context, raise_on_error=False, target_path=target
+        )
+        yield from _streamed(context, settings, tested, xla.quiet_dbt, total=None)
+        if (target / "run_results.json").exists():
+            test_results = tested.get_artifact("run_results.json").get("results", [])
     with contextlib.ExitStack() as samples:
-        checks = dbt_results(run_results, manifest, _Sampler(build, samples))
+        checks = dbt_results(
+            {"results": [*build_results.get("results", []), *test_results]},
+            manifest,
+            _Sampler(build, samples),
+        )
     results.record(settings, context.run.run_id, "dbt", checks)
     failed = [c for c in checks if not c.passed]
     not_run = [c for c in failed if c.not_run]
@@ -267,12 +285,7 @@ def warehouse_models(
             say(context, f"  {check.line()}")
     if not_run:
         say(context, f"  {len(not_run)} tests not run: a model they test was not built")
-    errors = [
-        r
-        for r in run_results.get("results", [])
-        if r.get("status") == "error" and r["unique_id"].split(".")[0] in BUILT_TYPES
-    ]
-    build_state.record_if_complete(settings, plan, build_state.models_all_built(run_results))
+    build_state.record_if_complete(settings, plan, build_state.models_all_built(build_results))
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())
@@ -280,6 +293,32 @@ def warehouse_models(
             description=f"dbt could not build {first['unique_id'].split('.')[-1]}: {message}",
             metadata={"failed_nodes": [e["unique_id"] for e in errors]},
         )
+
+
+def _streamed(
+    context: AssetExecutionContext,
+    settings: Settings,
+    invocation: Any,
+    quiet: bool,
+    total: int | None,
+) -> Iterator[Any]:
+    """The Dagster events of one dbt invocation, each built model said as it comes."""
+    done = 0
+    with contextlib.ExitStack() as stack:
+        if quiet:
+            sink = stack.enter_context((settings.build_dir / "dbt.log").open("a"))
+            stack.enter_context(contextlib.redirect_stdout(sink))
+        for event in invocation.stream():
+            if total is not None and isinstance(event, dg.Output | dg.AssetMaterialization):
+                done += 1
+                key = (
+                    context.asset_key_for_output(event.output_name)
+                    if isinstance(event, dg.Output)
+                    else event.asset_key
+                )
+                say(context, f"  [{done}/{total}] built {key.path[-1]}")
+                maybe_crash("build.mid_build")
+            yield event
 
 
 def dbt_resource() -> DbtCliResource:

@@ -81,6 +81,21 @@ class BuildPlan:
             *(["--exclude-resource-type", *dict.fromkeys(excluded)] if excluded else []),
         ]
 
+    def model_args(self, as_of: str) -> list[str]:
+        """`dbt build` of the seeds and models alone: a failing test never stops a model
+        being built, so every mart the gate depends on is built whenever dbt can build it."""
+        return self.args(as_of, exclude=("test", "unit_test"))
+
+    def test_args(self, as_of: str) -> list[str]:
+        """`dbt test` of what `model_args` built: the data tests, and the unit tests when
+        the plan runs them."""
+        return [
+            "test",
+            "--vars",
+            json.dumps(self.vars(as_of)),
+            *([] if self.unit_tests else ["--exclude-resource-type", "unit_test"]),
+        ]
+
 
 def state_path(settings: Settings) -> Path:
     return settings.build_dir / STATE_FILE
