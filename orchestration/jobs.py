@@ -63,13 +63,14 @@ def define_job():
 xla_run_job = define_job()
 
 
-def has_work() -> tuple[bool, str]:
-    """Whether a run would change anything: new landing files, or changed seeds or code."""
+def has_work(as_of: str = "") -> tuple[bool, str]:
+    """Whether a run (with `as_of`, the run's `--as-of` or empty) would change anything:
+    new landing files, or changed seeds, code or as_of."""
     current = settings()
     files, _ = pending_files(current)
     if files:
         return True, f"{len(files)} landing files waiting"
-    if is_current(current, "") is None:
+    if is_current(current, as_of) is None:
         return True, "inputs changed since the last publication"
     return False, "the published warehouse is up to date"
 

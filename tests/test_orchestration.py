@@ -19,6 +19,7 @@ from orchestration.config import DEFAULT_SEEDS_DIR, REPO_ROOT, Settings
 from orchestration.ingest import assets, freshness, ledger
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.partitions import extract_dates, has_partition, partition_key, range_tags
+from orchestration.quality import results
 from orchestration.resources import XlaRun
 
 HEADER = "ticket_id,client_id,priority,status,created_at,updated_at,subject"
@@ -321,10 +322,25 @@ def test_freshness_warns_when_an_extract_has_not_arrived_for_n_days(workspace: S
     assert found["psa/tickets"].passed
     assert not found["psa/timeslips"].passed
     assert found["psa/timeslips"].detail == (
-        "newest file dated 2026-01-06, 4 days before 2026-01-10 (at most 3 allowed)"
+        "newest file dated 2026-01-06, 4 days before 2026-01-10 (stale after 3)"
     )
     assert found["psa/surveys"].passed  # never delivered: not judged
     assert found["psa/surveys"].detail == "never delivered; not judged"
+
+
+def test_freshness_is_judged_on_the_day_of_the_runs_as_of() -> None:
+    # 23:30 at UTC-5 on 31 January is 04:30 UTC on 1 February: judged on the UTC day.
+    assert freshness.judged_on("2026-01-31T23:30:00-05:00") == date(2026, 2, 1)
+    assert freshness.judged_on("") == datetime.now(UTC).date()
+
+
+def test_a_stale_extract_reads_stale_not_failed() -> None:
+    stale = results.CheckResult(
+        "freshness", "psa/tickets", "warn", False, detail="newest file dated 2026-01-06"
+    )
+    assert stale.line() == "warn  freshness on psa/tickets: stale - newest file dated 2026-01-06"
+    broken = results.CheckResult("row_conservation", "psa/tickets", "error", False, 2, detail="x")
+    assert broken.line() == "error row_conservation on psa/tickets: FAILED (2 failing) - x"
 
 
 def test_freshness_days_come_from_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

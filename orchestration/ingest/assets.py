@@ -14,7 +14,6 @@ sensor's runs).
 import errno
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -121,7 +120,8 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
                 asset=extract_key(name),
                 blocking=False,
                 description="The newest file of the extract is dated at most "
-                f"{freshness.DAYS_VARIABLE} days before today (warn).",
+                f"{freshness.DAYS_VARIABLE} days before today, or before the run's "
+                "--as-of (warn: stale).",
             )
         )
     return checks
@@ -250,7 +250,7 @@ def _ingest_landing_files(
     say(context, "Checking the accepted rows against the contract (Great Expectations)")
     expectations, runner = expectation_results(report, log=lambda message: say(context, message))
     stale = freshness.freshness_results(
-        settings, datetime.now(UTC).date(), freshness.freshness_days()
+        settings, freshness.judged_on(xla.as_of), freshness.freshness_days()
     )
     checks = conservation_results(report) + expectations + stale
     results.record(settings, context.run.run_id, "ingest", checks)

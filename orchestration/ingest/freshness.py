@@ -1,13 +1,15 @@
 """Freshness of the extracts: has each one arrived recently enough?
 
 An extract is stale when the newest file of it that was ingested is dated (by the
-`<YYYYMMDD>` of its name) more than `XLA_FRESHNESS_DAYS` days (default 3) before today.
-Stale is a `warn`: it is published for review and never blocks. An extract never
-delivered at all is not judged (not every MSP delivers every extract, e.g. ServiceNow).
+`<YYYYMMDD>` of its name) more than `XLA_FRESHNESS_DAYS` days (default 3) before the
+day the run is judged on: today, or the day of the run's `--as-of` when it has one (a
+run replaying the past, such as the demo's, is judged on its own "now"). Stale is a
+`warn`: it is published for review and never blocks. An extract never delivered at all
+is not judged (not every MSP delivers every extract, e.g. ServiceNow).
 """
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 
 from orchestration.config import ConfigError, Settings
 from orchestration.contract import LANDING_EXTRACTS
@@ -31,6 +33,13 @@ def freshness_days() -> int:
     return days
 
 
+def judged_on(as_of: str) -> date:
+    """The day freshness is judged on: the UTC day of the run's `--as-of`, else today."""
+    if as_of:
+        return datetime.fromisoformat(as_of).astimezone(UTC).date()
+    return datetime.now(UTC).date()
+
+
 def freshness_results(settings: Settings, today: date, days: int) -> list[CheckResult]:
     """One `warn` check per extract: its newest file is at most `days` days older than today."""
     newest: dict[str, date] = {}
@@ -48,7 +57,7 @@ def freshness_results(settings: Settings, today: date, days: int) -> list[CheckR
             passed = age <= days
             detail = (
                 f"newest file dated {latest.isoformat()}, {age} days before {today.isoformat()}"
-                f" (at most {days} allowed)"
+                f" (stale after {days})"
             )
         found.append(
             CheckResult(

@@ -35,6 +35,9 @@ RESULTS_SCHEMA = pa.schema(
 
 
 NOT_RUN = "not run: a model it tests was not built"
+# What a failed check with no failing rows is called, where "FAILED" would mislead: an
+# extract whose newest file is old is stale, not broken.
+FAILED_WORDS = {"freshness": "stale"}
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,9 @@ class CheckResult:
         state = (
             "passed"
             if self.passed
+            else FAILED_WORDS.get(self.check_name, "FAILED")
+            if not self.failing_count
             else f"FAILED ({self.failing_count} failing)"
-            if self.failing_count
-            else "FAILED"
         )
         text = f"{self.severity:5} {self.check_name} on {self.target}: {state}"
         return f"{text} - {self.detail}" if self.detail and not self.passed else text
