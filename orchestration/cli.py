@@ -1,8 +1,13 @@
 """The `xla` command: demo, run, backfill, generate, servicenow-agreement and bench.
 
-Exit codes of `xla run`: 0 published (or already up to date); 3 the quality gate
-blocked publication (nothing published was changed); 2 bad usage or configuration;
-1 anything else. Every failure ends in one line that says what and why.
+Exit codes of `xla run`, `xla backfill` and `xla demo`: 0 published (or already up to
+date); 3 the quality gate blocked publication (nothing published was changed); 2 bad
+usage or configuration (an unknown option, a bad setting, reference data with problems,
+another command holding the data folder); 1 anything else. Other commands: 0 done, 2 bad
+usage, 1 anything else. Every failure ends in one line that says what and why;
+`xla <command> --help` says what a command does, its exit codes and where it writes.
+While a command works, a line says what is under way whenever the console has been
+silent for 5 s (`progress.Heartbeat`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 import time
 import uuid
 import warnings
@@ -18,8 +24,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from orchestration import locking
-from orchestration.config import ConfigError, Settings, settings
+from orchestration import locking, progress
+from orchestration.config import DEFAULT_SEEDS_DIR, ConfigError, Settings, settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
 DEMO_SCALE, DEMO_MONTHS, DEMO_SEED = 1.0, 1, 42
@@ -79,8 +85,8 @@ def _run_job(
         log.error(_not_run(current))
         return EXIT_USAGE
 
-    import dagster as dg
-
+    log.info("Loading the pipeline definitions (Dagster, dbt)…")
+    from orchestration import instance as dagster_instance
     from orchestration import progress
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
@@ -89,11 +95,7 @@ def _run_job(
     from orchestration.reference.assets import REFUSED_EXIT
 
     job = defs.resolve_job_def(JOB_NAME)
-    instance = (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
+    instance = dagster_instance.for_runs(current)
     run_config = {
         "resources": {
             "xla": {"config": {"as_of": as_of, "full_refresh": full_refresh, "quiet_dbt": True}}
@@ -220,8 +222,8 @@ def command_run(as_of_text: str | None, full_refresh: bool = False) -> int:
     def launch() -> int | None:
         for repair in recover(current):
             log.info(f"Repaired after an interrupted run: {repair}")
-        if not as_of and not full_refresh:
-            work, why = has_work()
+        if not full_refresh:
+            work, why = has_work(as_of)
             if not work:
                 log.info(f"Nothing to do: {why} ({current.published_db})")
                 return None
@@ -304,7 +306,17 @@ def command_demo(scale: float, months: int, seed: int) -> int:
             f"  {len(summary.files)} files: "
             + ", ".join(f"{n} {name}" for name, n in sorted(summary.rows.items()))
         )
-    return command_run(None)
+    return command_run(_replay_as_of(DEMO_START, months))
+
+
+def _replay_as_of(start: date, months: int) -> str | None:
+    """The demo replays `months` months from `start`: its "now" is the first instant
+    after them (UTC), so that its open tickets, clocks and freshness are judged as on the
+    day after its last extract; None (now) when that instant is still to come."""
+    from orchestration.generate.reference import end_date
+
+    end = datetime.combine(end_date(start, months), datetime.min.time(), tzinfo=UTC)
+    return end.isoformat() if end <= datetime.now(UTC) else None
 
 
 def command_generate(args: argparse.Namespace) -> int:
@@ -339,46 +351,221 @@ def command_servicenow_agreement() -> int:
     return EXIT_OK
 
 
+_DATA_FOLDER = """\
+  the data folder, $XLA_DATA_DIR (default ./data{data_now}):
+    landing/    the extracts the MSP delivers; each file ingested leaves it
+    archive/    every ingested file as delivered
+    lake/       the accepted rows (Parquet); lake/quarantine/ the rejected rows
+    build/      the run's own build file (readers use published/), dbt's artifacts,
+                last_run_steps.json (how long each step of the last run took)
+    releases/   one folder per publication
+    published   a link to the current release under releases/
+    audit/      check results, publications, the ledger of ingested files
+                (audit/ingested/) and the auditors' site
+  the reference data, $XLA_SEEDS_DIR (default {seeds}{seeds_now}): read only"""
+
+_RUN_EXITS = """\
+exit codes:
+  0  published, or nothing new to publish (the published release already holds
+     exactly these inputs)
+  3  the quality gate blocked publication; nothing published changed
+  2  bad usage or configuration, found before anything is ingested or built:
+     an unknown or missing option, a bad {options};
+     a setting its variable does not accept; reference data with problems (each
+     printed); another command holding the data folder
+  1  anything else, e.g. a step that failed; the last line says what and why"""
+
+_MORE = "The contract: docs/contract.md §1 (running it) and §2 (extracts)."
+
+
+def _now(variable: str) -> str:
+    """`; now <value>` when the environment sets `variable`, for a help text."""
+    value = os.environ.get(variable)
+    return f"; now {value}" if value else ""
+
+
+def _folders(intro: str) -> str:
+    """Where a command reads and writes, for its help text."""
+    return f"{intro}\n" + _DATA_FOLDER.format(
+        data_now=_now("XLA_DATA_DIR"), seeds=DEFAULT_SEEDS_DIR, seeds_now=_now("XLA_SEEDS_DIR")
+    )
+
+
+def _other_exits(usage: str) -> str:
+    """The exit codes of a command that neither builds nor publishes, for its help text."""
+    wrapped = textwrap.fill(
+        f"bad usage: {usage}", width=78, initial_indent="  2  ", subsequent_indent="     "
+    )
+    return f"exit codes:\n  0  done\n{wrapped}\n  1  anything else; the last line says what and why"
+
+
+def _epilog(*parts: str) -> str:
+    return "\n\n".join((*parts, _MORE))
+
+
+def _command(
+    sub: argparse._SubParsersAction, name: str, summary: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help says what it does, its exit codes and its folders."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The `xla` command line: one subparser per command (its `choices`, by name)."""
     parser = argparse.ArgumentParser(
         prog="xla",
-        description="XLA Warehouse: SLA, KPI and XLA facts an MSP can stake a contract on.",
+        description="XLA Warehouse: SLA, KPI and XLA facts an MSP can stake a contract on.\n\n"
+        "Ingests the MSP's extracts from the data folder's landing/, builds the warehouse\n"
+        "with dbt, audits it and publishes a release when the quality gate passes.",
+        epilog="Run `xla <command> --help` for what a command does, its exit codes and the\n"
+        "folders it reads and writes.\n\n" + _MORE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="ingest new landing files, build, audit and publish")
-    run.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601 with offset)")
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="commands", metavar="<command>"
+    )
+    run = _command(
+        sub,
+        "run",
+        "ingest new landing files, build, audit and publish",
+        "Repair what an interrupted run left, then ingest every file in landing/ not yet\n"
+        "ingested (good rows to the lake, bad rows to quarantine, each said on the\n"
+        "console), build the warehouse with dbt (only what the new files touch), run the\n"
+        "quality gate, and publish a new release when it passes. With nothing new (no\n"
+        "landing file, and reference data, code and XLA_PUBLISH_FREE_TEXT unchanged since\n"
+        "the last publication) it says so and does nothing.",
+        _epilog(
+            _RUN_EXITS.format(options="--as-of"),
+            _folders("reads and writes:"),
+        ),
+    )
+    run.add_argument(
+        "--as-of",
+        metavar="TIMESTAMP",
+        help="the instant 'now' for open tickets (ISO 8601 with offset)",
+    )
     run.add_argument(
         "--full-refresh",
         action="store_true",
         help="rebuild every table from the whole lake instead of only what new files touch",
     )
-    backfill = sub.add_parser(
+    backfill = _command(
+        sub,
         "backfill",
-        help="re-derive the lake of a range of extract dates from the archived files, "
+        "re-derive the lake of a range of extract dates from the archived files, "
         "then build, audit and publish",
+        "Read again, with today's validation, every archived file whose extract date (the\n"
+        "date in its name) lies from --from to --to, replacing what those files put in\n"
+        "the lake and quarantine; take any landing files of those dates; then build,\n"
+        "audit and publish as `xla run`. Both dates must be extract dates with a\n"
+        "partition (XLA_PARTITIONS_START to today).",
+        _epilog(
+            _RUN_EXITS.format(options="--from, --to or --as-of"),
+            _folders("reads and writes (archive/ of those dates read, not changed):"),
+        ),
     )
-    backfill.add_argument("--from", dest="first", required=True, help="first extract date")
-    backfill.add_argument("--to", dest="last", required=True, help="last extract date")
-    backfill.add_argument("--as-of", help="the instant 'now' for open tickets (ISO 8601)")
-    demo = sub.add_parser("demo", help="write a demo landing zone if none exists, then run")
-    demo.add_argument("--scale", type=float, default=DEMO_SCALE)
-    demo.add_argument("--months", type=int, default=DEMO_MONTHS)
-    demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    gen = sub.add_parser("generate", help="write synthetic extracts and reference data")
+    day = "YYYY-MM-DD"
+    backfill.add_argument(
+        "--from", dest="first", metavar=day, required=True, help="first extract date"
+    )
+    backfill.add_argument("--to", dest="last", metavar=day, required=True, help="last extract date")
+    backfill.add_argument(
+        "--as-of", metavar="TIMESTAMP", help="the instant 'now' for open tickets (ISO 8601)"
+    )
+    demo = _command(
+        sub,
+        "demo",
+        "write a demo landing zone if none exists, then run",
+        "When landing/ holds no file and nothing was ever ingested, write a deterministic\n"
+        "demo MSP's extracts into it (its planted anomalies in demo_answer_key.json in the\n"
+        "data folder); then do `xla run`. The reference data is $XLA_SEEDS_DIR's.",
+        _epilog(
+            _RUN_EXITS.format(options="--scale, --months or --seed"),
+            _folders("reads and writes (as `xla run`, the demo extracts into landing/):"),
+        ),
+    )
+    demo.add_argument(
+        "--scale", type=float, default=DEMO_SCALE, help="1 = ~2,500 tickets a month (default 1)"
+    )
+    demo.add_argument(
+        "--months", type=int, default=DEMO_MONTHS, help="months from 2026-01-01 (default 1)"
+    )
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help="the generator's seed")
+    gen = _command(
+        sub,
+        "generate",
+        "write synthetic extracts and reference data",
+        "Write synthetic extracts into OUT/landing/, matching reference files into\n"
+        "OUT/seeds/ and the planted anomalies into OUT/answer_key.json. The same arguments\n"
+        "always give the same files. The data folder is not touched: point XLA_SEEDS_DIR at\n"
+        "OUT/seeds and copy OUT/landing/* into the data folder's landing/ to run on them.",
+        _epilog(
+            _other_exits("an unknown or missing option, --scale or --months not positive"),
+            "writes:\n  --out DIR: DIR/landing/, DIR/seeds/ and DIR/answer_key.json only",
+        ),
+    )
     gen.add_argument("--scale", type=float, default=1.0, help="1 = ~2,500 tickets a month")
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--months", type=int, default=1)
     gen.add_argument("--start", default=DEMO_START.isoformat(), help="first day (YYYY-MM-DD)")
     gen.add_argument("--out", required=True, help="folder for landing/, seeds/ and answer_key.json")
-    sub.add_parser(
+    _command(
+        sub,
         "servicenow-agreement",
-        help="print how far the published reopen and reassignment counts of ServiceNow "
+        "print how far the published reopen and reassignment counts of ServiceNow "
         "incidents agree with ServiceNow's own counters",
+        "Print, per client, how often the published reopen and reassignment counts of\n"
+        "ServiceNow incidents agree with ServiceNow's own counters, and the disagreements\n"
+        "by class.",
+        _epilog(
+            _other_exits("an unknown option; no published warehouse, or one without its table"),
+            "reads:\n  published/warehouse.duckdb in the data folder, $XLA_DATA_DIR (default "
+            f"./data{_now('XLA_DATA_DIR')});\n  writes nothing",
+        ),
     )
     from orchestration import bench
 
-    bench.add_arguments(sub.add_parser("bench", help="measure the warehouse, write BENCHMARKS.md"))
+    bench.add_arguments(
+        _command(
+            sub,
+            "bench",
+            "measure the warehouse, write BENCHMARKS.md",
+            "Generate (or reuse, cached under OUT/generated/) synthetic extracts per scale;\n"
+            "measure the floor (DuckDB alone loading the same CSV files), a full run, a\n"
+            "one-day incremental run and the one-month demo, each in a fresh data folder\n"
+            "under OUT/runs/; write the report. Exit 0 once the report is written, whatever\n"
+            "the runs measured.",
+            _epilog(
+                _other_exits(
+                    "an unknown option, --scales or --months not positive, a bad "
+                    "--start, an unknown --only measurement"
+                ),
+                "writes:\n  --out DIR (default data/bench): DIR/generated/ and DIR/runs/;\n"
+                "  --report FILE (default BENCHMARKS.md). $XLA_DATA_DIR is not touched.",
+            ),
+        )
+    )
     return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The parsed command line; an option the command does not know is reported by that
+    command's own parser (its usage, `xla run: error: ...`), not the top-level one."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        commands = next(
+            action.choices
+            for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction)
+        )
+        commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -386,9 +573,17 @@ def main(argv: list[str] | None = None) -> int:
     _configure_output()
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
+    # Says what is under way whenever the console has been silent for a few seconds;
+    # stopped before main returns, so nothing follows the command's last line.
+    with progress.Heartbeat(f"starting xla {args.command}").watch(log):
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command `args` name; every failure ends in one line and an exit code."""
     try:
         if args.command == "run":
             return command_run(args.as_of, args.full_refresh)

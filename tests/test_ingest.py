@@ -462,9 +462,115 @@ def test_a_file_dated_after_tomorrow_waits_in_landing(workspace: Settings) -> No
 def test_a_servicenow_exports_identity_holds_its_client() -> None:
     from orchestration.ingest.landing import file_identity
 
-    data = b"number,incident_state\n"
+    data = b"number,incident_state\nINC1,New\n"
     first = classify(Path("servicenow_incidents_20260105_C001.csv"))
     second = classify(Path("servicenow_incidents_20260105_C002.csv"))
     tickets = classify(Path("tickets_20260105.csv"))
     assert file_identity(first, data) != file_identity(second, data)
     assert file_identity(tickets, data) == hashlib.sha256(data).hexdigest()
+    # A file with rows is the same delivery under any name.
+    assert (
+        file_identity(classify(Path("tickets_20260106.csv")), data)
+        == hashlib.sha256(data).hexdigest()
+    )
+
+
+def test_an_empty_files_identity_holds_its_name() -> None:
+    from orchestration.ingest.landing import file_identity, has_no_rows
+
+    header = f"{TICKET_HEADER}\n".encode()
+    monday = classify(Path("tickets_20260105.csv"))
+    tuesday = classify(Path("tickets_20260106.csv"))
+    assert has_no_rows(header) and has_no_rows(header + b"\n\n")
+    assert not has_no_rows(header + b"T1\n")
+    assert file_identity(monday, header) != file_identity(tuesday, header)
+    assert file_identity(monday, header) == file_identity(monday, header)
+    assert file_identity(monday, header) != hashlib.sha256(header).hexdigest()
+
+
+def test_an_empty_file_of_another_date_is_a_delivery_of_its_own(workspace: Settings) -> None:
+    """Every empty day of an extract has the same bytes (its header); each is ingested as
+    a delivery of 0 rows of its date, so freshness sees that it arrived."""
+    from orchestration.ingest.freshness import freshness_results
+
+    header = f"{TICKET_HEADER}\n"
+    _land(workspace, "tickets_20260105.csv", header)
+    ingest_landing(workspace, "run-1", log=lambda _: None)
+    lines: list[str] = []
+    _land(workspace, "tickets_20260106.csv", header)
+    report = ingest_landing(workspace, "run-2", log=lines.append)
+
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.rows_in, report.new_files) == ("ingested", 0, 1)
+    assert lines[0] == "[1/1] tickets_20260106.csv: 0 rows, 0 loaded, 0 quarantined"
+    entries = sorted(ledger.load(workspace).values(), key=lambda e: e.extract_date)
+    assert [(e.file_name, e.extract_date, e.rows_in) for e in entries] == [
+        ("tickets_20260105.csv", "2026-01-05", 0),
+        ("tickets_20260106.csv", "2026-01-06", 0),
+    ]
+    assert all(e.lake_file is None and e.quarantine_file is None for e in entries)
+    assert all((workspace.data_dir / e.archive_file).read_text() == header for e in entries)
+    assert not [p for p in workspace.lake_dir.rglob("*.parquet") if p.name != "_schema.parquet"]
+    (tickets,) = [
+        r
+        for r in freshness_results(workspace, date(2026, 1, 7), 3)
+        if r.target == TICKETS.asset_key
+    ]
+    assert tickets.detail.startswith("newest file dated 2026-01-06, 1 days before 2026-01-07")
+    # The ledger's rows still equal the lake's and quarantine's, as the gate counts them.
+    from orchestration.contract import LANDING_EXTRACTS
+    from orchestration.engine import lake
+
+    stored = sum(lake.row_count(workspace.lake_dir / name) for name in LANDING_EXTRACTS)
+    stored += lake.row_count(workspace.lake_dir / "quarantine")
+    assert sum(e.rows_in for e in entries) == stored == 0
+
+
+def test_the_same_empty_file_delivered_again_is_a_no_op(workspace: Settings) -> None:
+    header = f"{TICKET_HEADER}\n"
+    _land(workspace, "tickets_20260105.csv", header)
+    ingest_landing(workspace, "run-1", log=lambda _: None)
+    before = ledger.load(workspace)
+
+    _land(workspace, "tickets_20260105.csv", header)
+    report = ingest_landing(workspace, "run-2", log=lambda _: None)
+    (outcome,) = report.outcomes
+    assert outcome.status == "duplicate"
+    assert report.new_files == 0
+    assert ledger.load(workspace) == before
+    assert not any(workspace.landing_dir.iterdir())
+
+
+def test_an_empty_file_recorded_by_its_bytes_alone_is_still_recognised(
+    workspace: Settings,
+) -> None:
+    """A ledger made before empty files were told apart by name holds the identity of
+    their bytes: the same file again is still nothing to do, another date's still lands,
+    and a backfill still finds the archived copy unchanged."""
+    from dataclasses import replace
+
+    from orchestration.ingest.landing import rederive_archived
+
+    header = f"{TICKET_HEADER}\n"
+    _land(workspace, "tickets_20260105.csv", header)
+    ingest_landing(workspace, "run-1", log=lambda _: None)
+    (entry,) = ledger.load(workspace).values()
+    old = hashlib.sha256(header.encode()).hexdigest()
+    (ledger.ledger_dir(workspace) / f"{entry.sha256}.json").unlink()
+    ledger.record(workspace, replace(entry, sha256=old))
+
+    _land(workspace, "tickets_20260105.csv", header)
+    _land(workspace, "tickets_20260106.csv", header)
+    report = ingest_landing(workspace, "run-2", log=lambda _: None)
+    assert [(o.file_name, o.status) for o in report.outcomes] == [
+        ("tickets_20260105.csv", "duplicate"),
+        ("tickets_20260106.csv", "ingested"),
+    ]
+    again = rederive_archived(
+        workspace, "run-3", (date(2026, 1, 5), date(2026, 1, 6)), log=lambda _: None
+    )
+    assert [(o.file_name, o.rows_in) for o in again.outcomes] == [
+        ("tickets_20260105.csv", 0),
+        ("tickets_20260106.csv", 0),
+    ]
+    assert len(ledger.load(workspace)) == 2

@@ -1,9 +1,11 @@
 """Take every new file from the landing folder into the lake or quarantine.
 
 Good rows go to `lake/<extract>/`, rejected rows to `lake/quarantine/`, both Parquet,
-named after the file's hash so that repeating the work rewrites the same files. The
-landing file is archived with its hash and recorded in the ledger; a file whose bytes
-were already ingested is a no-op.
+named after the file's identity (its hash) so that repeating the work rewrites the same
+files. The landing file is archived with its identity and recorded in the ledger; a file
+whose identity was already ingested is a no-op. A file with no data rows (an extract's
+empty day) is identified by its name as well as its bytes: every day's empty file has
+the same bytes, and each is a delivery of its own.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ QUARANTINE_SCHEMA = pa.schema(
 QUARANTINE_DIR = "quarantine"
 SCHEMA_FILE = "_schema.parquet"
 SAMPLE_REASONS = 3
+# No header is this long: a larger file holds rows, and is not parsed to tell.
+EMPTY_FILE_MAX_BYTES = 64 * 1024
 
 
 @dataclass
@@ -113,15 +117,54 @@ def _client_problem(landing: LandingFile, clients: frozenset[str]) -> str | None
     return None
 
 
+def has_no_rows(data: bytes) -> bool:
+    """Whether a delivery holds no data row: a header only (or blank lines), as an
+    extract's file of a day with nothing to report does."""
+    return len(data) <= EMPTY_FILE_MAX_BYTES and parse(decode(data)).row_count == 0
+
+
 def file_identity(landing: LandingFile, data: bytes) -> str:
     """What identifies a delivery, in the ledger, the archive and the lake: the SHA-256 of
     its bytes; for an extract whose file name names its client, of the client and the
-    bytes, since the same bytes delivered for two clients are two clients' data."""
+    bytes, since the same bytes delivered for two clients are two clients' data.
+
+    A file with no data rows is identified by its name as well: every empty day of an
+    extract has the same bytes (the header), and each is a delivery of its own date, so
+    freshness sees that it arrived. The same empty file again under the same name is the
+    same delivery.
+    """
+    return _identity(landing, data, by_name=has_no_rows(data))
+
+
+def _identity(landing: LandingFile, data: bytes, by_name: bool) -> str:
     digest = hashlib.sha256()
+    if by_name:
+        digest.update(f"empty file {landing.name}\0".encode())
     if landing.client_id is not None and LANDING_EXTRACTS[landing.extract].client_in_file_name:
         digest.update(f"client {landing.client_id}\0".encode())
     digest.update(data)
     return digest.hexdigest()
+
+
+def recorded_identities(landing: LandingFile, data: bytes) -> set[str]:
+    """Every identity a ledger record of this delivery may hold: its identity now, and
+    those of records made before a file's identity named its client (the bytes' hash) or
+    an empty file's name (the identity of its bytes)."""
+    return {
+        file_identity(landing, data),
+        _identity(landing, data, by_name=False),
+        hashlib.sha256(data).hexdigest(),
+    }
+
+
+def _already_ingested(landing: LandingFile, data: bytes, sha: str, known: dict[str, str]) -> bool:
+    """Whether the ledger (`known`: file name by identity) holds this delivery: its
+    identity, or, for a file with no rows recorded before empty files were told apart by
+    name, its bytes' identity under the same file name."""
+    if sha in known:
+        return True
+    legacy = _identity(landing, data, by_name=False)
+    return legacy != sha and known.get(legacy) == landing.name
 
 
 def _future_problem(landing: LandingFile) -> str | None:
@@ -214,7 +257,7 @@ def ingest_landing(
         files = [f for f in files if dates[0] <= f.extract_date <= dates[1]]
     for message in report.ignored:
         log(message)
-    known = set(ledger.load(settings))
+    known = {sha: entry.file_name for sha, entry in ledger.load(settings).items()}
     seq = ledger.next_seq(settings)
     for number, landing in enumerate(files, start=1):
         # Hash, parse and archive the same bytes, read once.
@@ -223,13 +266,13 @@ def ingest_landing(
         if landing.path.stat().st_size != len(data):
             log(f"{landing.name}: not ingested: it changed while being read; left for the next run")
             continue
-        if sha in known:
+        if _already_ingested(landing, data, sha, known):
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
             outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report, reference)
             landing.path.unlink()
-            known.add(sha)
+            known[sha] = landing.name
             seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(files)}] {outcome.summary()}")
@@ -386,8 +429,8 @@ def rederive_archived(
         named = classify(settings.landing_dir / entry.file_name)
         if named is None:
             raise ValueError(f"{entry.file_name}: the ledger holds a name that is not an extract's")
-        # Records made before a file's identity named its client hold the bytes' hash.
-        if entry.sha256 not in (file_identity(named, data), hashlib.sha256(data).hexdigest()):
+        # Records made before may hold another identity of the same bytes.
+        if entry.sha256 not in recorded_identities(named, data):
             raise ValueError(f"{archived}: the archived copy of {entry.file_name} has changed")
         outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report, reference)
         seq += 1

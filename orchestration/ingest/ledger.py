@@ -1,10 +1,17 @@
-"""The ledger of ingested landing files: one immutable JSON record per file hash.
+"""The ledger of ingested landing files: one immutable JSON record per file identity.
+
+A file's identity (`landing.file_identity`) is the SHA-256 of its bytes (for a
+ServiceNow export, of its client and its bytes; for a file with no data rows, of its
+name and its bytes as well, so that every empty day of an extract is a delivery of its
+own). The record is named after it and holds it as `sha256`.
 
 A file is ingested in four steps, each safe to repeat: its rows are written to the lake
-and quarantine under names derived from its hash; the file is copied to the archive; the
-ledger record is written; the landing copy is removed. A crash between any two steps is
-repaired by the next run, which either redoes the same writes or finds the hash in the
-ledger and only removes the landing copy.
+and quarantine under names derived from its identity; the file is copied to the archive;
+the ledger record is written; the landing copy is removed. A crash between any two steps
+is repaired by the next run, which either redoes the same writes or finds the identity in
+the ledger and only removes the landing copy. A file with no rows writes nothing to the
+lake or quarantine: its record holds 0 rows, which keeps the ledger's row count equal to
+the lake's and quarantine's.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ def ledger_dir(settings: Settings) -> Path:
 
 
 def record(settings: Settings, entry: IngestedFile) -> None:
-    """Add a file to the ledger (idempotent for the same hash)."""
+    """Add a file to the ledger (idempotent for the same identity)."""
     path = ledger_dir(settings) / f"{entry.sha256}.json"
     write_atomic(path, json.dumps(asdict(entry), indent=2, sort_keys=True).encode())
 
@@ -72,7 +79,7 @@ def _read(path: Path) -> IngestedFile:
 
 
 def load(settings: Settings) -> dict[str, IngestedFile]:
-    """Every ingested file, by hash."""
+    """Every ingested file, by identity."""
     folder = ledger_dir(settings)
     if not folder.exists():
         return {}

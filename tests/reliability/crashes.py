@@ -27,7 +27,6 @@ do).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -45,6 +44,8 @@ import duckdb
 
 from orchestration.faults import FAULT_ENV, KILL_POINTS
 from orchestration.generate import generate
+from orchestration.ingest.landing import file_identity
+from orchestration.ingest.reader import classify
 
 RANDOM = "random"
 ALL_POINTS = (*KILL_POINTS, RANDOM)
@@ -201,8 +202,9 @@ def count_rows(path: Path) -> int:
 
 
 def _distinct(files: Iterable[Path]) -> dict[str, Path]:
-    """Landed files by content hash: the same bytes twice are one delivery."""
-    return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
+    """Landed files by their identity in the ledger: the same bytes twice are one
+    delivery, except a file with no rows, which is a delivery of its own date."""
+    return {file_identity(classify(p), p.read_bytes()): p for p in files}
 
 
 def rows_accounted(data_dir: Path) -> dict[str, int]:
