@@ -259,7 +259,7 @@ def _parse_day(option: str, value: str) -> date:
 def command_backfill(first_text: str, last_text: str, as_of_text: str | None) -> int:
     """`xla backfill`: re-derive the lake of a range of extract dates from the archive
     with today's validation, then build, audit and publish."""
-    from orchestration.ingest.partitions import START_VARIABLE, has_partition, range_tags
+    from orchestration.ingest.partitions import extract_dates, has_partition, range_tags
 
     first, last = _parse_day("--from", first_text), _parse_day("--to", last_text)
     if first > last:
@@ -268,7 +268,8 @@ def command_backfill(first_text: str, last_text: str, as_of_text: str | None) ->
         if not has_partition(day):
             raise ConfigError(
                 f"{day} is not an extract date with a partition: dates run from "
-                f"{START_VARIABLE} to today"
+                f"{extract_dates.get_first_partition_key()} (the data folder's first extract "
+                "date, or XLA_PARTITIONS_START) to today"
             )
     current = settings()
     as_of = _parse_as_of(as_of_text)
@@ -464,7 +465,8 @@ def _parser() -> argparse.ArgumentParser:
         "date in its name) lies from --from to --to, replacing what those files put in\n"
         "the lake and quarantine; take any landing files of those dates; then build,\n"
         "audit and publish as `xla run`. Both dates must be extract dates with a\n"
-        "partition (XLA_PARTITIONS_START to today).",
+        "partition: from the data folder's earliest extract date (or\n"
+        "XLA_PARTITIONS_START) to today.",
         _epilog(
             _RUN_EXITS.format(options="--from, --to or --as-of"),
             _folders("reads and writes (archive/ of those dates read, not changed):"),

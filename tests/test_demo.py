@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     data_dir = tmp_path_factory.mktemp("demo") / "data"
     env = {**os.environ, "XLA_DATA_DIR": str(data_dir)}
-    for variable in ("XLA_SEEDS_DIR", "DAGSTER_HOME", "XLA_FRESHNESS_DAYS"):
+    for variable in ("XLA_SEEDS_DIR", "DAGSTER_HOME", "XLA_FRESHNESS_DAYS", "XLA_PARTITIONS_START"):
         env.pop(variable, None)
     done = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "demo"],
@@ -78,5 +78,11 @@ def test_the_demo_run_is_in_the_data_folders_dagster_instance(
             record = instance.get_latest_asset_check_evaluation_record(key)
             assert record is not None and record.run_id == run.run_id, key
             assert record.evaluation is not None and record.evaluation.passed, key
+        # The ingest's partitions are the demo's dates, from its first extract on; the
+        # 31 days of January it delivered are materialized.
+        tickets = dg.AssetKey(["psa", "tickets"])
+        assert instance.get_materialized_partitions(tickets) == {
+            f"2026-01-{day:02d}" for day in range(1, 32)
+        }
     finally:
         instance.dispose()

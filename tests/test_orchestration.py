@@ -16,7 +16,7 @@ import pytest
 
 from orchestration import cli, jobs, locking, progress
 from orchestration.config import DEFAULT_SEEDS_DIR, REPO_ROOT, Settings
-from orchestration.ingest import assets, freshness, ledger
+from orchestration.ingest import assets, freshness, ledger, partitions
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.partitions import extract_dates, has_partition, partition_key, range_tags
 from orchestration.quality import results
@@ -79,6 +79,25 @@ def test_partitions_are_extract_dates_from_the_start_setting_to_today() -> None:
 
     assert defs.resolve_job_def(jobs.JOB_NAME).partitions_def == extract_dates
     assert assets.ingest_landing_files.partitions_def == extract_dates
+
+
+def test_without_the_setting_partitions_start_at_the_data_folders_earliest_extract_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(partitions.START_VARIABLE, raising=False)
+    data_dir = tmp_path / "data"
+    # Nothing delivered yet: today is the only date there is.
+    assert partitions.partitions_start(data_dir) == datetime.now(UTC).date()
+    (data_dir / "archive" / "20260105").mkdir(parents=True)
+    (data_dir / "archive" / "not-a-date").mkdir()
+    assert partitions.partitions_start(data_dir) == date(2026, 1, 5)
+    # A late file of an earlier date, still waiting, starts the partitions earlier.
+    (data_dir / "landing").mkdir()
+    (data_dir / "landing" / "tickets_20260103.csv").write_text("ticket_id\n")
+    (data_dir / "landing" / "notes_20250101.txt").write_text("not an extract")
+    assert partitions.partitions_start(data_dir) == date(2026, 1, 3)
+    monkeypatch.setenv(partitions.START_VARIABLE, "2024-06-01")
+    assert partitions.partitions_start(data_dir) == date(2024, 6, 1)
 
 
 # Sensor

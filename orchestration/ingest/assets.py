@@ -14,6 +14,7 @@ sensor's runs).
 import errno
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -24,7 +25,8 @@ from orchestration.contract import LANDING_EXTRACTS
 from orchestration.ingest import data_docs, freshness, ledger
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing, rederive_archived
-from orchestration.ingest.partitions import extract_dates, run_dates
+from orchestration.ingest.partitions import extract_dates, has_partition, partition_key, run_dates
+from orchestration.ingest.reader import classify
 from orchestration.quality import results
 from orchestration.reference import snapshot
 from orchestration.reference.assets import REFERENCE_KEY
@@ -275,6 +277,8 @@ def _ingest_landing_files(
             },
         )
     yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata={"rows_quarantined": quarantined})
+    if run_dates(context) is None:
+        yield from _dated_materializations(report)
     for check in checks:
         yield results.to_dagster(check)
     say(
@@ -283,6 +287,26 @@ def _ingest_landing_files(
         f"{sum(o.rows_in for o in report.outcomes)} rows in, "
         f"{sum(o.rows_loaded for o in report.outcomes)} loaded, {quarantined} quarantined",
     )
+
+
+def _dated_materializations(report: IngestReport) -> Iterator[dg.AssetMaterialization]:
+    """A run of every waiting file has no partition of its own: each extract date it
+    ingested files of is recorded as a materialized partition of its extract, so that the
+    partitions show which dates arrived, whichever way they were ingested."""
+    dated: dict[tuple[str, str], list[str]] = {}
+    for outcome in report.outcomes:
+        landing = classify(Path(outcome.file_name))
+        if (
+            outcome.status == "ingested"
+            and landing is not None
+            and has_partition(landing.extract_date)
+        ):
+            key = (outcome.extract, partition_key(landing.extract_date))
+            dated.setdefault(key, []).append(outcome.file_name)
+    for (extract, day), files in sorted(dated.items()):
+        yield dg.AssetMaterialization(
+            asset_key=extract_key(extract), partition=day, metadata={"files": files}
+        )
 
 
 defs = dg.Definitions(assets=[ingest_landing_files])

@@ -2,29 +2,55 @@
 
 A run for a partition, or a range of them, takes only the files of those extract dates;
 a run without one takes every file waiting, whatever its date. The first date is
-`XLA_PARTITIONS_START` (default 2016-01-01, before the oldest sample data); today's date
+`XLA_PARTITIONS_START` when set; otherwise the earliest extract date the data folder
+holds (an archived or a waiting landing file), so that the partitions are the dates of
+the MSP's own history, not years before it; today when it holds none yet. Today's date
 is a partition too, since an extract is usually named after the day it is exported.
 """
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.config import ConfigError
+from orchestration.ingest.reader import classify
 
 START_VARIABLE = "XLA_PARTITIONS_START"
-DEFAULT_START = "2016-01-01"
 KEY_FORMAT = "%Y-%m-%d"
+ARCHIVE_FOLDER = "archive"
+LANDING_FOLDER = "landing"
 
 
-def partitions_start() -> date:
-    """The first extract date that has a partition."""
-    value = os.environ.get(START_VARIABLE) or DEFAULT_START
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{START_VARIABLE} {value!r} is not a date (YYYY-MM-DD)") from None
+def earliest_extract_date(data_dir: Path) -> date | None:
+    """The earliest extract date of the files archived (`archive/<YYYYMMDD>/`) or waiting
+    in `landing/` of a data folder; None when it holds none."""
+    found: list[date] = []
+    archive = data_dir / ARCHIVE_FOLDER
+    if archive.is_dir():
+        for folder in archive.iterdir():
+            try:
+                found.append(datetime.strptime(folder.name, "%Y%m%d").date())
+            except ValueError:
+                continue
+    landing = data_dir / LANDING_FOLDER
+    if landing.is_dir():
+        found += [f.extract_date for p in landing.iterdir() if (f := classify(p)) is not None]
+    return min(found, default=None)
+
+
+def partitions_start(data_dir: Path | None = None) -> date:
+    """The first extract date that has a partition: `XLA_PARTITIONS_START`, else the
+    earliest extract date in the data folder (`XLA_DATA_DIR`), else today (UTC)."""
+    value = os.environ.get(START_VARIABLE, "").strip()
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{START_VARIABLE} {value!r} is not a date (YYYY-MM-DD)") from None
+    folder = data_dir or Path(os.environ.get("XLA_DATA_DIR") or "data").expanduser()
+    return earliest_extract_date(folder) or datetime.now(UTC).date()
 
 
 extract_dates = dg.DailyPartitionsDefinition(

@@ -10,13 +10,20 @@ release is published.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 from html import escape
+from importlib.metadata import version
 from pathlib import Path
 
-from orchestration.config import DBT_PROJECT_DIR, Settings
-from orchestration.publish.publisher import Publication, ReleaseWriter
+import duckdb
+
+from orchestration.config import DBT_PROJECT_DIR, Settings, engine_name
+from orchestration.files import write_atomic
+from orchestration.publish.publisher import Publication, ReleaseWriter, code_version
 from orchestration.warehouse.project import build_vars, dbt_executable
 
 DOCS_FOLDER = "docs"
@@ -34,6 +41,61 @@ class DocsError(RuntimeError):
 def target_dir(settings: Settings) -> Path:
     """The dbt target folder of the build: its manifest, run results and parse state."""
     return settings.build_dir / "dbt_target"
+
+
+# The page of the last generation and what it was generated from, kept in the build
+# folder: the page is a function of the project and of the build's tables and columns,
+# which most runs leave as they were.
+CACHE_FOLDER = "docs_page"
+CACHE_KEY = "key.json"
+
+
+def docs_key(settings: Settings, as_of: str) -> str | None:
+    """What the docs page is made of: the code and dbt versions, the run's vars, and
+    every table and column of the DuckDB build (dbt's catalog of it has no statistics);
+    None on another engine, whose page is always generated again."""
+    if engine_name() != "duckdb" or not settings.build_db.exists():
+        return None
+    con = duckdb.connect(str(settings.build_db), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name, data_type, ordinal_position"
+            " from information_schema.columns where table_catalog = current_database()"
+            " order by all"
+        ).fetchall()
+    finally:
+        con.close()
+    payload = {
+        "code": code_version(),
+        "dbt": version("dbt-core"),
+        "vars": build_vars(as_of),
+        "columns": [list(map(str, column)) for column in columns],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def docs_page(settings: Settings, as_of: str) -> Path:
+    """The static docs page of the latest build: the last one generated when nothing it is
+    made of changed since (`docs_key`), else a new one."""
+    cache = settings.build_dir / CACHE_FOLDER
+    key = docs_key(settings, as_of)
+    page = cache / STATIC_PAGE
+    if key is not None and page.is_file() and _cached_key(cache) == key:
+        return page
+    generated = generate_docs(settings, as_of)
+    if key is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / CACHE_KEY).unlink(missing_ok=True)
+        shutil.copyfile(generated, page)
+        write_atomic(cache / CACHE_KEY, json.dumps({"key": key}).encode())
+    return generated
+
+
+def _cached_key(cache: Path) -> str | None:
+    try:
+        return str(json.loads((cache / CACHE_KEY).read_text())["key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def generate_docs(settings: Settings, as_of: str) -> Path:
@@ -83,7 +145,7 @@ def release_docs_writer(settings: Settings, as_of: str) -> ReleaseWriter:
     """Writes the dbt docs site of the build into a release, as `<release>/docs/index.html`."""
 
     def write(release: Path, publication: Publication) -> None:
-        page = generate_docs(settings, as_of)
+        page = docs_page(settings, as_of)
         folder = release / DOCS_FOLDER
         folder.mkdir()
         html = page.read_text(encoding="utf-8")
