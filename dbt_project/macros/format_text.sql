@@ -112,3 +112,23 @@
         "case when " ~ count_expr ~ " = 1 then ' " ~ singular ~ "' else ' " ~ plural ~ "' end",
     ]) }}
 {%- endmacro %}
+
+{#- The texts of a group, joined by `delimiter` in the order of `order_col`. Dispatched:
+    Spark's listagg cannot order. -#}
+{% macro ordered_text(text_col, order_col, delimiter) -%}
+    {{ return(adapter.dispatch('ordered_text', 'xla_warehouse')(text_col, order_col, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__ordered_text(text_col, order_col, delimiter) -%}
+    {{ dbt.listagg(text_col, delimiter, 'order by ' ~ order_col) }}
+{%- endmacro %}
+
+{% macro spark__ordered_text(text_col, order_col, delimiter) -%}
+    array_join(
+        transform(
+            array_sort(collect_list(struct({{ order_col }} as sort_key, {{ text_col }} as text))),
+            item -> item.text
+        ),
+        {{ delimiter }}
+    )
+{%- endmacro %}

@@ -43,7 +43,7 @@ holds as (
     select
         client_id,
         month,
-        {{ dbt.listagg('reason', "' '", 'order by rule_id') }} as held_reason
+        {{ ordered_text('reason', 'rule_id', "' '") }} as held_reason
 
     from publication_holds
     group by client_id, month
@@ -84,6 +84,7 @@ joined as (
         xla_summary.nps_target_status,
         xla_summary.lost_time_target_status,
         xla_summary.follow_up_target_status,
+        holds.held_reason,
         coalesce(ticket_kpis.tickets_opened, 0) as tickets_opened,
         coalesce(ticket_kpis.tickets_resolved, 0) as tickets_resolved,
         coalesce(sla_attainment.first_response_clocks_stopped, 0) as first_response_clocks_stopped,
@@ -101,8 +102,7 @@ joined as (
         coalesce(survey_metrics.csat_comments, 0) as csat_comments,
         coalesce(survey_metrics.nps_comments, 0) as nps_comments,
         coalesce(xla_summary.xla_targets_evaluated, 0) as xla_targets_evaluated,
-        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed,
-        holds.held_reason
+        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed
 
     from client_months
     left join ticket_kpis
@@ -163,6 +163,7 @@ final as (
         lost_time_target_status,
         follow_up_target_status,
         xla_status,
+        held_reason,
         cast(tickets_opened as bigint) as tickets_opened,
         cast(tickets_resolved as bigint) as tickets_resolved,
         cast(first_response_clocks_stopped as bigint) as first_response_clocks_stopped,
@@ -209,8 +210,7 @@ final as (
         -- misses its targets. A month without stopped clocks has no SLA verdict to hide
         -- behind, so it is never a watermelon.
         coalesce(sla_met, false) and xla_status = 'missed' as is_watermelon,
-        held_reason is not null as is_held,
-        held_reason
+        held_reason is not null as is_held
 
     from rated
 
