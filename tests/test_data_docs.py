@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ingest_workspace import ingest_settings
 
 from orchestration.audit_site.gx_docs import copy_data_docs
 from orchestration.config import Settings
@@ -35,13 +36,7 @@ TIMESLIPS = (
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Settings:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "clients.csv").write_text("client_id,client_name\nC001,Acme\n")
-    (seeds / "engineers.csv").write_text("engineer_id,engineer_name\nE001,Ann\n")
-    settings = Settings(data_dir=tmp_path / "data", seeds_dir=seeds)
-    settings.ensure_dirs()
-    return settings
+    return ingest_settings(tmp_path)
 
 
 def _run(settings: Settings, run_id: str, landed: dict[str, str]) -> Path | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from ingest_workspace import ingest_settings
 
 from orchestration.config import Settings
 from orchestration.contract import SURVEYS, TICKET_EVENTS, TICKETS, TIMESLIPS
@@ -168,13 +169,7 @@ def test_extra_columns_named_with_an_underscore_reach_the_lake_and_lineage_names
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Settings:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "clients.csv").write_text("client_id,client_name\nC001,Acme\n")
-    (seeds / "engineers.csv").write_text("engineer_id,engineer_name\nE001,Ann\n")
-    settings = Settings(data_dir=tmp_path / "data", seeds_dir=seeds)
-    settings.ensure_dirs()
-    return settings
+    return ingest_settings(tmp_path)
 
 
 def _land(settings: Settings, name: str, text: str) -> Path:

@@ -152,6 +152,18 @@ def test_the_run_publishes_the_service_reviews_in_the_same_release(
         " publication_holds as h where h.client_id = m.client_id and h.month = m.month)"
     )[0][0]
     assert len(list(reports.glob("*/*.html"))) - len(months) == unheld
+    # A BI tool tells the held months from the table alone: the same months, and a
+    # reason in words for each.
+    held_rows = workspace.query(
+        "select client_id, month, held_reason from fct_client_months where is_held order by all"
+    )
+    assert [(c, m) for c, m, _ in held_rows] == workspace.query(
+        "select distinct client_id, month from publication_holds order by all"
+    )
+    assert held_rows and all(reason.startswith("Held") for _, _, reason in held_rows)
+    assert workspace.query(
+        "select count(*) from fct_client_months where not is_held and held_reason is not null"
+    ) == [(0,)]
 
 
 def test_every_sla_clock_agrees_with_a_minute_by_minute_count(
