@@ -523,6 +523,9 @@ def test_tickets_held_for_their_client_are_listed_beside_the_quarantine(site: Pa
     page = (site / "quarantine.html").read_text(encoding="utf-8")
     held = page[page.index('<h2 id="held">') :]
     assert "Tickets: 1." in held
+    # Headers in words, on both tables of the page.
+    assert '<th scope="col">Raw line as delivered</th>' in page
+    assert '<th scope="col">Ticket</th>' in held and "client_id</th>" not in page
     for text in ("T404", "C404", "tickets_20260120.csv", "client_id C404 is not in clients.csv"):
         assert f">{text}</td>" in held, text
     index = (site / "index.html").read_text(encoding="utf-8")

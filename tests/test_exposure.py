@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -94,8 +95,14 @@ def test_dagster_dev_listens_on_loopback_only(tmp_path: Path) -> None:
         assert addresses, "dagster dev did not listen within 180 s"
         assert addresses <= listening.LOOPBACK, addresses
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # Dagster's own shutdown can hang on a busy machine; this test is about the
+            # addresses it listened on, so its processes are ended outright.
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
 
 
 def test_the_free_text_setting_is_false_unless_said_true(monkeypatch: pytest.MonkeyPatch) -> None:

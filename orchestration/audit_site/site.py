@@ -70,7 +70,32 @@ HEADERS = {
     "flag_count": "Flags",
     "confirmed_count": "Confirmed",
     "reason": "Reason",
+    "file_name": "File",
+    "line_number": "Line",
+    "raw_line": "Raw line as delivered",
+    "extract": "Extract",
+    "run_id": "Run",
+    "quarantine_row_id": "Row",
+    "file_sha256": "File SHA-256",
+    "ticket_id": "Ticket",
+    "source_system": "Source",
+    "source_file": "File",
+    "source_line": "Line",
+    "updated_at": "Updated at (UTC)",
 }
+# Identifiers, shown whole on one line.
+ID_COLUMNS = (
+    "hold_id",
+    "client_id",
+    "month",
+    "rule_id",
+    "file_name",
+    "run_id",
+    "quarantine_row_id",
+    "file_sha256",
+    "ticket_id",
+    "source_file",
+)
 # What a slug of a filter value keeps: it is used as an element id, in an attribute and
 # in CSS, so nothing in it needs escaping anywhere.
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -659,8 +684,11 @@ def build_site(
             {
                 "quarantine": quarantine,
                 "quarantine_rows": _as_page_rows(quarantine),
+                "quarantine_headers": [_header(c) for c in quarantine.columns],
                 "held": held,
                 "held_rows": _as_page_rows(held),
+                "held_headers": [_header(c) for c in held.columns],
+                "id_columns": ID_COLUMNS,
                 "max_rows": MAX_ROWS,
             },
         ),
