@@ -87,7 +87,6 @@ def _run_job(
 
     log.info("Loading the pipeline definitions (Dagster, dbt)…")
     from orchestration import instance as dagster_instance
-    from orchestration import progress
     from orchestration.definitions import defs
     from orchestration.jobs import JOB_NAME
     from orchestration.publish.assets import GATE_BLOCKED_EXIT
@@ -439,8 +438,8 @@ def _parser() -> argparse.ArgumentParser:
         "ingested (good rows to the lake, bad rows to quarantine, each said on the\n"
         "console), build the warehouse with dbt (only what the new files touch), run the\n"
         "quality gate, and publish a new release when it passes. With nothing new (no\n"
-        "landing file, and reference data, code and XLA_PUBLISH_FREE_TEXT unchanged since\n"
-        "the last publication) it says so and does nothing.",
+        "landing file, and reference data, code, XLA_PUBLISH_FREE_TEXT and --as-of\n"
+        "unchanged since the last publication) it says so and does nothing.",
         _epilog(
             _RUN_EXITS.format(options="--as-of"),
             _folders("reads and writes:"),

@@ -26,7 +26,14 @@ from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
 from orchestration.ingest.expectations import suite_columns
-from orchestration.ingest.reader import LandingFile, classify, decode, parse, refusal
+from orchestration.ingest.reader import (
+    LandingFile,
+    ParsedFile,
+    classify,
+    decode,
+    parse,
+    refusal,
+)
 from orchestration.ingest.validate import (
     Plausible,
     arrow_schema,
@@ -117,13 +124,16 @@ def _client_problem(landing: LandingFile, clients: frozenset[str]) -> str | None
     return None
 
 
-def has_no_rows(data: bytes) -> bool:
+def has_no_rows(data: bytes, parsed: ParsedFile | None = None) -> bool:
     """Whether a delivery holds no data row: a header only (or blank lines), as an
-    extract's file of a day with nothing to report does."""
-    return len(data) <= EMPTY_FILE_MAX_BYTES and parse(decode(data)).row_count == 0
+    extract's file of a day with nothing to report does. `parsed` is the file already
+    parsed, if it was."""
+    if len(data) > EMPTY_FILE_MAX_BYTES:
+        return False
+    return (parsed or parse(decode(data))).row_count == 0
 
 
-def file_identity(landing: LandingFile, data: bytes) -> str:
+def file_identity(landing: LandingFile, data: bytes, parsed: ParsedFile | None = None) -> str:
     """What identifies a delivery, in the ledger, the archive and the lake: the SHA-256 of
     its bytes; for an extract whose file name names its client, of the client and the
     bytes, since the same bytes delivered for two clients are two clients' data.
@@ -131,9 +141,9 @@ def file_identity(landing: LandingFile, data: bytes) -> str:
     A file with no data rows is identified by its name as well: every empty day of an
     extract has the same bytes (the header), and each is a delivery of its own date, so
     freshness sees that it arrived. The same empty file again under the same name is the
-    same delivery.
+    same delivery. `parsed` is the file already parsed, if it was.
     """
-    return _identity(landing, data, by_name=has_no_rows(data))
+    return _identity(landing, data, by_name=has_no_rows(data, parsed))
 
 
 def _identity(landing: LandingFile, data: bytes, by_name: bool) -> str:
@@ -260,9 +270,10 @@ def ingest_landing(
     known = {sha: entry.file_name for sha, entry in ledger.load(settings).items()}
     seq = ledger.next_seq(settings)
     for number, landing in enumerate(files, start=1):
-        # Hash, parse and archive the same bytes, read once.
+        # Hash, parse and archive the same bytes, read once and parsed once.
         data = landing.path.read_bytes()
-        sha = file_identity(landing, data)
+        parsed = parse(decode(data))
+        sha = file_identity(landing, data, parsed)
         if landing.path.stat().st_size != len(data):
             log(f"{landing.name}: not ingested: it changed while being read; left for the next run")
             continue
@@ -270,7 +281,9 @@ def ingest_landing(
             outcome = FileOutcome(landing.name, landing.extract, sha, status="duplicate")
             landing.path.unlink()
         else:
-            outcome = _ingest_file(settings, landing, data, sha, seq, run_id, report, reference)
+            outcome = _ingest_file(
+                settings, landing, data, parsed, sha, seq, run_id, report, reference
+            )
             landing.path.unlink()
             known[sha] = landing.name
             seq += 1
@@ -286,6 +299,7 @@ def _ingest_file(
     settings: Settings,
     landing: LandingFile,
     data: bytes,
+    parsed: ParsedFile,
     sha: str,
     seq: int,
     run_id: str,
@@ -293,7 +307,6 @@ def _ingest_file(
     reference: IngestReference,
 ) -> FileOutcome:
     extract: Extract = LANDING_EXTRACTS[landing.extract]
-    parsed = parse(decode(data))
     window = Plausible(earliest=reference.history_start, extract_date=landing.extract_date)
     result = validate(extract, parsed, reference.vocabulary, window)
     notices = result.notices + unknown_ids(
@@ -432,7 +445,9 @@ def rederive_archived(
         # Records made before may hold another identity of the same bytes.
         if entry.sha256 not in recorded_identities(named, data):
             raise ValueError(f"{archived}: the archived copy of {entry.file_name} has changed")
-        outcome = _ingest_file(settings, named, data, entry.sha256, seq, run_id, report, reference)
+        outcome = _ingest_file(
+            settings, named, data, parse(decode(data)), entry.sha256, seq, run_id, report, reference
+        )
         seq += 1
         report.outcomes.append(outcome)
         log(f"[{number}/{len(entries)}] re-derived {outcome.summary()}")

@@ -11,6 +11,7 @@ from orchestration.engine.spark_engine import published_schema
 from orchestration.progress import announced
 from orchestration.publish.publisher import (
     is_current,
+    is_published,
     publish,
     published_relations,
     recover,
@@ -48,18 +49,23 @@ def _latest_site(context: AssetExecutionContext, settings: Settings, *, blocked:
     )
 
 
-COPIED_MATERIALIZATIONS = ("table", "incremental", "seed")
+def _materialized(spec: dg.AssetSpec) -> str | None:
+    return spec.metadata.get("dagster-dbt/materialization_type")
+
+
+def _kind(spec: dg.AssetSpec) -> str:
+    """The dbt resource type of a dbt asset: seeds materialize as `seed`."""
+    return "seed" if _materialized(spec) == "seed" else "model"
 
 
 def _copied() -> list[dg.AssetKey]:
     """What the publication copies into the BI file: the marts built as tables and the
-    seeds (as `published_relations` chooses them from the manifest)."""
+    seeds, chosen as `published_relations` chooses them from the manifest."""
     return sorted(
         (
             spec.key
             for spec in warehouse_models.specs
-            if spec.group_name in ("marts", "reference")
-            and spec.metadata.get("dagster-dbt/materialization_type") in COPIED_MATERIALIZATIONS
+            if is_published(_kind(spec), spec.group_name, _materialized(spec))
         ),
         key=lambda key: key.to_user_string(),
     )

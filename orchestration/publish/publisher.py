@@ -206,6 +206,14 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def is_published(kind: str | None, layer: str | None, materialized: str | None) -> bool:
+    """Whether a dbt node is copied into the BI file: every seed, and every mart (a model
+    of the `marts` layer) built as a table."""
+    return kind == "seed" or (
+        kind == "model" and layer == "marts" and materialized in ("table", "incremental")
+    )
+
+
 def published_relations(manifest: dict[str, Any]) -> list[PublishedRelation]:
     """The tables of this dbt project that BI tools read: its marts and its seeds.
 
@@ -216,10 +224,8 @@ def published_relations(manifest: dict[str, Any]) -> list[PublishedRelation]:
     """
     found = []
     for node in manifest.get("nodes", {}).values():
-        kind = node.get("resource_type")
-        materialized = node.get("config", {}).get("materialized")
-        is_mart = kind == "model" and node.get("fqn", [None, None])[1] == "marts"
-        if kind == "seed" or (is_mart and materialized in ("table", "incremental")):
+        kind, layer = node.get("resource_type"), node.get("fqn", [None, None])[1]
+        if is_published(kind, layer, node.get("config", {}).get("materialized")):
             columns = tuple(
                 (column.get("name") or key, _one_line(column.get("description")))
                 for key, column in node.get("columns", {}).items()

@@ -19,8 +19,7 @@ from html import escape
 from importlib.metadata import version
 from pathlib import Path
 
-import duckdb
-
+from orchestration import engine
 from orchestration.config import DBT_PROJECT_DIR, Settings, engine_name
 from orchestration.files import write_atomic
 from orchestration.publish.publisher import Publication, ReleaseWriter, code_version
@@ -56,15 +55,12 @@ def docs_key(settings: Settings, as_of: str) -> str | None:
     None on another engine, whose page is always generated again."""
     if engine_name() != "duckdb" or not settings.build_db.exists():
         return None
-    con = duckdb.connect(str(settings.build_db), read_only=True)
-    try:
-        columns = con.execute(
+    with engine.current(settings).reader() as build:
+        columns = build.query(
             "select table_schema, table_name, column_name, data_type, ordinal_position"
             " from information_schema.columns where table_catalog = current_database()"
             " order by all"
-        ).fetchall()
-    finally:
-        con.close()
+        )
     payload = {
         "code": code_version(),
         "dbt": version("dbt-core"),
