@@ -1,7 +1,8 @@
 {#-
-    Every day of every business calendar over the span the KPIs need: its opening
-    minutes, its closing time, and whether it is a holiday or a business day. Engineer
-    days take their contracted hours from here, survey follow-ups their deadline.
+    Every day of every business calendar over the calendar spine (`int_date_spine`): its
+    opening minutes, its closing time, whether it is a holiday or a business day, and a
+    running count of its business days. Engineer days take their contracted hours from
+    here, survey follow-ups their deadline, timeslip rules their business-day counts.
 -#}
 with
 
@@ -17,102 +18,9 @@ holidays as (
 
 ),
 
-timeslips as (
+spine as (
 
-    select * from {{ ref('stg_psa__timeslips') }}
-
-),
-
-surveys as (
-
-    select * from {{ ref('stg_psa__surveys') }}
-
-),
-
-run_parameters as (
-
-    select * from {{ ref('run_parameters') }}
-
-),
-
--- Engineers' work dates and the local dates of survey responses (a local date is at most
--- a day away from the UTC date), up to as_of.
-data_dates as (
-
-    select
-        min(work_date) as first_day,
-        max(work_date) as last_day
-    from timeslips
-
-    union all
-
-    select
-        cast({{ dbt.dateadd('day', -1, 'min(responded_at)') }} as date) as first_day,
-        cast({{ dbt.dateadd('day', 1, 'max(responded_at)') }} as date) as last_day
-    from surveys
-
-    union all
-
-    select
-        cast(null as date) as first_day,
-        cast({{ dbt.dateadd('day', 1, 'as_of') }} as date) as last_day
-    from run_parameters
-
-),
-
-data_bounds as (
-
-    select
-        min(first_day) as first_day,
-        max(last_day) as last_day
-    from data_dates
-
-),
-
--- From the start of the first date's quarter and ISO week, whichever is earlier, so that
--- every billable-goal period the data touches is here whole (a goal is the hours of its
--- whole period); to a month past the last date, so the business day after any of them is
--- there even across a long closure such as the Christmas holidays, and at least to the
--- end of its quarter.
-bounds as (
-
-    select
-        case
-            when quarter_start < week_start then quarter_start
-            else week_start
-        end as first_day,
-        case
-            when quarter_end > month_past then quarter_end
-            else month_past
-        end as last_day
-
-    from (
-        select
-            cast({{ dbt.date_trunc('quarter', 'first_day') }} as date) as quarter_start,
-            cast({{ dbt.dateadd('day', -6, 'first_day') }} as date) as week_start,
-            cast(
-                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, dbt.date_trunc('quarter', 'last_day'))) }}
-                as date
-            ) as quarter_end,
-            cast({{ dbt.dateadd('day', 31, 'last_day') }} as date) as month_past
-        from data_bounds
-    ) as spans
-
-),
-
--- Five digits: 100,000 days, some 270 years.
-day_offsets as (
-
-    {{ integer_series(5) }}
-
-),
-
-days as (
-
-    select cast({{ dbt.dateadd('day', 'day_offsets.n', 'bounds.first_day') }} as date) as date_day
-    from bounds
-    cross join day_offsets
-    where day_offsets.n <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}
+    select * from {{ ref('int_date_spine') }}
 
 ),
 
@@ -164,11 +72,11 @@ calendar_days as (
 
     select
         calendars.calendar_id,
-        days.date_day,
-        {{ iso_day_of_week('days.date_day') }} as day_of_week
+        spine.date_day,
+        spine.day_of_week
 
     from calendars
-    cross join days
+    cross join spine
 
 ),
 
@@ -213,7 +121,14 @@ final as (
         weekly_scheduled_minutes,
         is_holiday,
         holiday_name,
-        is_business_day
+        is_business_day,
+        -- The business days strictly after date A up to and including date B are
+        -- business_day_number(B) - business_day_number(A).
+        sum(case when is_business_day then 1 else 0 end) over (
+            partition by calendar_id
+            order by date_day
+            rows between unbounded preceding and current row
+        ) as business_day_number
 
     from described
 

@@ -29,7 +29,7 @@ surveys as (
 
 run_parameters as (
 
-    select * from {{ ref('run_parameters') }}
+    select * from {{ ref('int_run_parameters') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 clocks as (
 
-    select * from {{ ref('fct_ticket_sla') }}
+    select * from {{ ref('int_sla__measured_clocks') }}
 
 ),
 

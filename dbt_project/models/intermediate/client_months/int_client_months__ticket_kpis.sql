@@ -7,7 +7,7 @@ with
 
 tickets as (
 
-    select * from {{ ref('fct_tickets') }}
+    select * from {{ ref('int_tickets__measured') }}
 
 ),
 

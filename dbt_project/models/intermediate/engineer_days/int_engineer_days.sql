@@ -24,7 +24,7 @@ timeslip_totals as (
 
 run_parameters as (
 
-    select * from {{ ref('run_parameters') }}
+    select * from {{ ref('int_run_parameters') }}
 
 ),
 

@@ -45,7 +45,7 @@ events as (
 
 run_parameters as (
 
-    select * from {{ ref('run_parameters') }}
+    select * from {{ ref('int_run_parameters') }}
 
 ),
 

@@ -32,7 +32,7 @@ policies as (
 
 run_parameters as (
 
-    select * from {{ ref('run_parameters') }}
+    select * from {{ ref('int_run_parameters') }}
 
 ),
 

@@ -8,7 +8,7 @@ engineers as (
 
 run_parameters as (
 
-    select * from {{ ref('run_parameters') }}
+    select * from {{ ref('int_run_parameters') }}
 
 ),
 
