@@ -285,8 +285,8 @@ def command_backfill(first_text: str, last_text: str, as_of_text: str | None) ->
 
 def command_demo(scale: float, months: int, seed: int) -> int:
     """`xla demo`: write the demo landing zone if nothing has landed yet, then run."""
-    from orchestration.generate import generate
     from orchestration.ingest import ledger
+    from xla_lab.generate import generate
 
     current = settings()
     current.ensure_dirs()
@@ -313,7 +313,7 @@ def _replay_as_of(start: date, months: int) -> str | None:
     """The demo replays `months` months from `start`: its "now" is the first instant
     after them (UTC), so that its open tickets, clocks and freshness are judged as on the
     day after its last extract; None (now) when that instant is still to come."""
-    from orchestration.generate.reference import end_date
+    from xla_lab.generate.reference import end_date
 
     end = datetime.combine(end_date(start, months), datetime.min.time(), tzinfo=UTC)
     return end.isoformat() if end <= datetime.now(UTC) else None
@@ -321,7 +321,7 @@ def _replay_as_of(start: date, months: int) -> str | None:
 
 def command_generate(args: argparse.Namespace) -> int:
     """`xla generate`: synthetic extracts, matching reference CSVs and an answer key."""
-    from orchestration.generate import generate
+    from xla_lab.generate import generate
 
     out = Path(args.out).resolve()
     start = date.fromisoformat(args.start)
@@ -530,7 +530,7 @@ def _parser() -> argparse.ArgumentParser:
             f"./data{_now('XLA_DATA_DIR')});\n  writes nothing",
         ),
     )
-    from orchestration import bench
+    from xla_lab import bench
 
     bench.add_arguments(
         _command(
@@ -595,7 +595,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "servicenow-agreement":
             return command_servicenow_agreement()
         if args.command == "bench":
-            from orchestration import bench
+            from xla_lab import bench
 
             return bench.command(args, log.info)
         if args.scale <= 0 or args.months <= 0:

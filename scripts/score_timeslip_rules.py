@@ -17,7 +17,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from orchestration.generate.scoring import format_table, score_demo
+from xla_lab.generate.scoring import format_table, score_demo
 
 
 def main() -> int:

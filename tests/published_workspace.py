@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration.generate import generate
+from xla_lab.generate import generate
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from orchestration.bench import steps
-from orchestration.bench.runner import add_months
 from orchestration.cli import main
+from xla_lab.bench import steps
+from xla_lab.bench.runner import add_months
 
 
 def test_bench_writes_every_row_and_the_machine(tmp_path: Path) -> None:

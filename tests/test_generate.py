@@ -19,8 +19,8 @@ import pytest
 
 from orchestration.config import DEFAULT_SEEDS_DIR
 from orchestration.contract import EXTRACTS, Extract
-from orchestration.generate import GenerateSummary, generate, write_reference
 from orchestration.reference.spec import REFERENCE_FILES
+from xla_lab.generate import GenerateSummary, generate, write_reference
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 HOURS = re.compile(r"^\d{1,2}(\.\d{1,2})?$")

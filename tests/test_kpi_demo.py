@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.config import DBT_PROJECT_DIR
-from orchestration.generate import generate
+from xla_lab.generate import generate
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ import pytest
 import sla_oracle
 
 from orchestration.config import Settings
-from orchestration.generate import generate
 from orchestration.quality import results
+from xla_lab.generate import generate
 
 pytestmark = pytest.mark.slow
 

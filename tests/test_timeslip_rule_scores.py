@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.generate.scoring import RuleScore, format_table, score_demo
+from xla_lab.generate.scoring import RuleScore, format_table, score_demo
 
 pytestmark = pytest.mark.slow
 

@@ -43,9 +43,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import FAULT_ENV, KILL_POINTS
-from orchestration.generate import generate
 from orchestration.ingest.landing import file_identity
 from orchestration.ingest.reader import classify
+from xla_lab.generate import generate
 
 RANDOM = "random"
 ALL_POINTS = (*KILL_POINTS, RANDOM)

@@ -17,10 +17,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration.generate import generate
 from orchestration.static_html.text import csv_cell
 from tests.browser import chromium, load_page
 from tests.published_workspace import Workspace
+from xla_lab.generate import generate
 
 SCRIPT = "<script>alert('xss')</script>"
 IMAGE = "<img src=x onerror=alert(1)>"

@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from orchestration.generate import generate
+from xla_lab.generate import generate
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.generate.generator import generate
+from xla_lab.generate.generator import generate
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The floor: DuckDB alone loading the same CSV extracts into one table per extract.
 
-Run as `python -m orchestration.bench.floor LANDING_DIR DB_PATH [--before YYYY-MM-DD]`, in
+Run as `python -m xla_lab.bench.floor LANDING_DIR DB_PATH [--before YYYY-MM-DD]`, in
 a process of its own, so that its time and memory are measured like the run's.
 """
 
@@ -47,7 +47,7 @@ def load(landing_dir: Path, db_path: Path, before: date | None = None) -> dict[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.bench.floor")
+    parser = argparse.ArgumentParser(prog="python -m xla_lab.bench.floor")
     parser.add_argument("landing_dir", type=Path)
     parser.add_argument("db_path", type=Path)
     parser.add_argument("--before", type=date.fromisoformat)

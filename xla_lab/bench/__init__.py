@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def command(args: argparse.Namespace, log) -> int:
     """Run the benchmark `args` describe; 0 when it was written, whatever it measured."""
-    from orchestration.bench.runner import Options, run_bench
+    from xla_lab.bench.runner import Options, run_bench
 
     try:
         scales = [float(s) for s in args.scales.split(",") if s.strip()]

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from orchestration.bench import MEASUREMENTS, floor, steps
-from orchestration.bench.measure import ChildRun, run_child
+from xla_lab.bench import MEASUREMENTS, floor, steps
+from xla_lab.bench.measure import ChildRun, run_child
 
 COMPLETE = "complete.json"
 
@@ -82,7 +82,7 @@ def generated_dir(options: Options, scale: float) -> Path:
 
 def ensure_generated(options: Options, scale: float, log: Callable[[str], None]) -> Path:
     """Generate the scale's extracts unless an identical, complete set is cached."""
-    from orchestration.generate import generate
+    from xla_lab.generate import generate
 
     folder = generated_dir(options, scale)
     if (folder / COMPLETE).exists():
@@ -183,7 +183,7 @@ def bench_scale(options: Options, scale: float, results: Results, log: Callable[
         command = [
             sys.executable,
             "-m",
-            "orchestration.bench.floor",
+            "xla_lab.bench.floor",
             str(source / "landing"),
             str(folder / "floor.duckdb"),
             "--before",
@@ -245,7 +245,7 @@ def bench_demo(options: Options, results: Results, log: Callable[[str], None]) -
 
 def run_bench(options: Options, log: Callable[[str], None] = print) -> Results:
     """Measure what `options` selects and write the report."""
-    from orchestration.bench import report
+    from xla_lab.bench import report
 
     options.out.mkdir(parents=True, exist_ok=True)
     machine_rows = report.machine_section(options.out)

@@ -10,10 +10,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from orchestration.generate import text
-from orchestration.generate.calendars import BusinessCalendar, Zone
-from orchestration.generate.reference import Client
-from orchestration.generate.tickets import TicketLife
+from xla_lab.generate import text
+from xla_lab.generate.calendars import BusinessCalendar, Zone
+from xla_lab.generate.people import Client
+from xla_lab.generate.tickets import TicketLife
 
 HOUR = 3600
 CSAT_RESPONSE_RATE = {"normal": 0.2, "happy": 0.4, "watermelon": 0.55, "struggling": 0.35}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.bench import machine, steps
-from orchestration.bench.runner import Measurement, Results, scale_label
+from xla_lab.bench import machine, steps
+from xla_lab.bench.runner import Measurement, Results, scale_label
 
 # The targets on a 2-core machine.
 TARGET_SCALE = 10.0  # the scale the floor and incremental targets speak of

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from orchestration.generate import text
-from orchestration.generate.calendars import BusinessCalendar, Zone
-from orchestration.generate.reference import Client, Reference
+from xla_lab.generate import text
+from xla_lab.generate.calendars import BusinessCalendar, Zone
+from xla_lab.generate.people import Client
+from xla_lab.generate.reference import Reference
 
 HOUR = 3600
 SLA_SAFE_SHARE = 0.8

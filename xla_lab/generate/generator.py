@@ -4,6 +4,8 @@
 it and their whole lifecycles, then lets every engineer work through their local days,
 and writes the UTC days that can no longer change. Rows are kept per day only until that
 day's files are written, so memory stays flat however many months are generated.
+Who is assigned each ticket is decided in `assignment`; the answer key is kept in
+`answer_key`.
 
 Everything is drawn from `random.Random` instances seeded from the arguments and a
 purpose string, never from the clock, so the same arguments give byte-identical files.
@@ -21,23 +23,25 @@ from itertools import pairwise
 from pathlib import Path
 
 from orchestration.contract import BILLABLE, EXTRACTS
-from orchestration.generate.calendars import DAY, Zone, utc_date, utc_ts
-from orchestration.generate.reference import (
-    Client,
+from xla_lab.generate.answer_key import AnswerKey
+from xla_lab.generate.assignment import HABIT_LOAD, Assignment
+from xla_lab.generate.calendars import DAY, Zone, utc_date, utc_ts
+from xla_lab.generate.people import Client
+from xla_lab.generate.reference import (
     Reference,
     build_reference,
     end_date,
     write_reference_files,
 )
-from orchestration.generate.surveys import Response, csat_response, nps_wave
-from orchestration.generate.tickets import (
+from xla_lab.generate.surveys import Response, csat_response, nps_wave
+from xla_lab.generate.tickets import (
     EFFORT_CAP_MINUTES,
     LifecycleBuilder,
     TicketLife,
     TicketSpec,
     sample_arrivals,
 )
-from orchestration.generate.timeslips import Desk, Entry, Incident, WorkItem, hundredths
+from xla_lab.generate.timeslips import Desk, Entry, Incident, WorkItem, hundredths
 
 EXTRACT_NAMES = ("tickets", "ticket_events", "timeslips", "surveys")
 NPS_MONTHS = (1, 4, 7, 10)
@@ -53,18 +57,6 @@ MONTHLY_INCIDENTS = (
 )
 # Entered well after the work: the work must be early enough to land inside the period.
 LATE_KINDS = ("late_entry", "bulk_backfill")
-TEAM_FOR_CATEGORY = {
-    "network": ("infrastructure", 0.7),
-    "security": ("infrastructure", 0.7),
-    "backup": ("infrastructure", 0.7),
-    "project": ("projects", 0.9),
-}
-# Habits need a full queue to show: those engineers take more tickets.
-HABIT_LOAD = {"exact_target": 3.0, "post_target_slowdown": 1.5}
-SLOWDOWN_GRAB, SLOWDOWN_AVOID = 4.0, 0.2
-ASSIGNMENT_LOAD = 60.0  # minutes of expected work a new assignment adds
-OUTLIER_DAYS = 8
-OUTLIER_RATIO, OUTLIER_FLOOR_HOURS = 5, 4  # the effort_outlier rule's thresholds
 ENGINEERS_AT_SCALE_1 = 25
 
 
@@ -90,7 +82,10 @@ class _Bucket:
         self.surveys: list[tuple[tuple, tuple[str, ...]]] = []
 
 
-class _Simulation:
+class _Simulation(Assignment, AnswerKey):
+    """One run: the reference, every engineer's desk, and the rows of the UTC days not
+    yet written."""
+
     def __init__(
         self,
         ref: Reference,
@@ -208,86 +203,6 @@ class _Simulation:
             self.next_local = day + timedelta(days=1)
 
     # -- tickets ------------------------------------------------------------------------
-
-    def _pick_engineer(
-        self, client: Client, category: str, when: int, avoid: str | None, ordinary: bool
-    ) -> str | None:
-        """An engineer of the client's region at work that day, by team and current load.
-
-        Two candidates are drawn by team fit and capacity; the less loaded one gets the
-        ticket ("power of two choices"), which keeps queues even without scanning them.
-        """
-        rng = self.assign_rng
-        team, share = TEAM_FOR_CATEGORY.get(category, ("service_desk", 0.9))
-        if rng.random() >= share:
-            team = "service_desk" if team != "service_desk" else "infrastructure"
-        ids, cumulative = self._candidates(client.region, team, avoid, ordinary, when)
-        if not ids:
-            return None
-        first = rng.choices(ids, cum_weights=cumulative)[0]
-        second = rng.choices(ids, cum_weights=cumulative)[0]
-        chosen = min(
-            (first, second),
-            key=lambda i: (self.desks[i].load_at(when) / self._capacity(i, when), i),
-        )
-        self.desks[chosen].add_load(when, ASSIGNMENT_LOAD)
-        return chosen
-
-    def _capacity(self, engineer_id: str, when: int) -> float:
-        """How much new work an engineer takes on at a moment.
-
-        The engineer who eases off after the weekly target grabs tickets from the queue
-        early in a target week and avoids them on its Friday."""
-        capacity = self.capacity[engineer_id]
-        desk = self.desks[engineer_id]
-        if "post_target_slowdown" in desk.habits:
-            day = desk.zone.local_date(when)
-            if desk.target_week(day):
-                capacity *= SLOWDOWN_GRAB if day.isoweekday() <= 3 else SLOWDOWN_AVOID
-        return capacity
-
-    def _candidates(
-        self, region: str, team: str, avoid: str | None, ordinary: bool, when: int
-    ) -> tuple[list[str], list[float]]:
-        dates = tuple(self.zones[z].local_date(when) for z in self.region_zones.get(region, ()))
-        key = (region, team, avoid, ordinary, dates)
-        found = self.candidate_cache.get(key)
-        if found is not None:
-            return found
-        if len(self.candidate_cache) > 20_000:
-            self.candidate_cache.clear()
-        ids: list[str] = []
-        weights: list[float] = []
-        for engineer_id in self.pool.get(region, []):
-            desk = self.desks[engineer_id]
-            if engineer_id == avoid or (ordinary and desk.habits):
-                continue
-            day = dates[self.region_zones[region].index(desk.zone.name)]
-            if not desk.available_minutes(day):
-                continue
-            # A week-long piece of work goes to someone who is not about to go on leave.
-            if ordinary and any(
-                desk.leave.get(day + timedelta(days=i)) for i in range(1, OUTLIER_DAYS)
-            ):
-                continue
-            fit = 1.0 if desk.engineer.team == team else 0.35
-            ids.append(engineer_id)
-            weights.append(self._capacity(engineer_id, when) * fit)
-        if not ids:
-            # Out of hours: the region's on-call roster.
-            for engineer_id in self.pool.get(region, []):
-                desk = self.desks[engineer_id]
-                day = dates[self.region_zones[region].index(desk.zone.name)]
-                if engineer_id != avoid and not desk.habits and desk.engineer.employed(day):
-                    ids.append(engineer_id)
-                    weights.append(1.0)
-        cumulative: list[float] = []
-        total = 0.0
-        for weight in weights:
-            total += weight
-            cumulative.append(total)
-        self.candidate_cache[key] = (ids, cumulative)
-        return ids, cumulative
 
     def _choose_outliers(
         self, specs: list[TicketSpec], window: tuple[int, int], rng: random.Random
@@ -596,149 +511,6 @@ class _Simulation:
                 self.rows[name] += len(lines)
                 self.files.append(path)
             self.next_flush += 1
-
-    # -- the answer key -----------------------------------------------------------------
-
-    def _record(
-        self, rule_id: str, subject_type: str, subject_id: str, engineer_id: str, detail: str
-    ) -> None:
-        self.anomalies.append(
-            {
-                "rule_id": rule_id,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "engineer_id": engineer_id,
-                "detail": detail,
-            }
-        )
-
-    def _finalize(self) -> None:
-        """Engineer-level anomalies, confirmed against the rows actually written."""
-        slowdown_weeks: dict[str, list[tuple[date, str, str]]] = {}
-        for desk in self.desks.values():
-            for finding in desk.findings:
-                if finding.rule_id == "excessive_day":
-                    written = self.day_minutes.get((desk.id, finding.days[0]), 0)
-                    if written >= finding.min_minutes:
-                        self._record(
-                            finding.rule_id,
-                            finding.subject_type,
-                            finding.subject_id,
-                            desk.id,
-                            finding.detail,
-                        )
-                elif finding.rule_id == "post_target_slowdown":
-                    detail = self._slowdown_detail(desk, finding.days, finding.cut)
-                    if detail:
-                        slowdown_weeks.setdefault(desk.id, []).append(
-                            (finding.days[0], finding.subject_id, detail)
-                        )
-        for engineer_id, weeks in slowdown_weeks.items():
-            # The rule wants consecutive weeks: keep runs of two or more.
-            mondays = {monday for monday, _, _ in weeks}
-            for monday, subject_id, detail in weeks:
-                if (monday - timedelta(days=7)) in mondays or (
-                    monday + timedelta(days=7)
-                ) in mondays:
-                    self._record(
-                        "post_target_slowdown", "engineer_period", subject_id, engineer_id, detail
-                    )
-        for desk in self.desks.values():
-            if "exact_target" in desk.habits:
-                self._padder_months(desk)
-        self._effort_outliers()
-
-    def _effort_outliers(self) -> None:
-        """Week-long tickets, judged as the rule judges them: against the median of all
-        engineers' per-ticket hours for the same category and priority."""
-        groups: dict[tuple[str, str], list[int]] = {}
-        for (_, ticket_id), total in self.pair_hours.items():
-            groups.setdefault(self.ticket_group[ticket_id], []).append(total)
-        for engineer_id, item in self.focus_items:
-            total = self.pair_hours.get((engineer_id, item.ticket_id), 0)
-            peers = sorted(groups.get((item.category, item.priority), [0]))
-            middle = len(peers) // 2
-            median = peers[middle] if len(peers) % 2 else (peers[middle - 1] + peers[middle]) / 2
-            if total >= OUTLIER_FLOOR_HOURS * 100 and total > OUTLIER_RATIO * median:
-                self._record(
-                    "effort_outlier",
-                    "ticket",
-                    f"{engineer_id}|{item.ticket_id}",
-                    engineer_id,
-                    f"{hundredths(total)} h on one {item.priority} {item.category} ticket; "
-                    f"the median for {item.priority} {item.category} is {median / 100:.2f} h",
-                )
-
-    def _slowdown_detail(self, desk: Desk, days: tuple[date, ...], cut: int) -> str:
-        week = [e for e in self.habit_entries.get(desk.id, []) if e.work_date in days]
-        before = [e for e in week if e.end <= cut]
-        after = [e for e in week if e.start >= cut]
-        worked_before = sum(e.minutes for e in before) / 60
-        worked_after = sum(e.minutes for e in after) / 60
-        if worked_before < 20 or worked_after < 4:
-            return ""
-        pace_before = sum(e.billed for e in before) / 100 / worked_before
-        pace_after = sum(e.billed for e in after) / 100 / worked_after
-        if pace_after > pace_before * 0.4:
-            return ""
-        reached = self.zones[desk.engineer.timezone].local(cut).strftime("%a %H:%M")
-        target = desk.engineer.weekly_contracted_hours * desk.engineer.billable_target_pct / 100
-        return (
-            f"reached the {target:g} h weekly billable target on {reached}; billed per hour "
-            f"worked {pace_before:.2f} before, {pace_after:.2f} after"
-        )
-
-    def _padder_months(self, desk: Desk) -> None:
-        target = round(desk.engineer.daily_target_hundredths)
-        by_month: dict[str, dict[date, list[Entry]]] = {}
-        for e in self.habit_entries.get(desk.id, []):
-            by_month.setdefault(e.work_date.strftime("%Y-%m"), {}).setdefault(
-                e.work_date, []
-            ).append(e)
-        for label, days in sorted(by_month.items()):
-            entries = [e for day_entries in days.values() for e in day_entries]
-            exact = sum(1 for d in days.values() if sum(e.billed for e in d) == target)
-            first = date.fromisoformat(f"{label}-01")
-            month_days = [
-                first + timedelta(days=i)
-                for i in range((end_date(first, 1) - first).days)
-                if self.start <= first + timedelta(days=i) < self.end
-            ]
-            working = sum(1 for d in month_days if desk.available_minutes(d))
-            heaped = sum(1 for e in entries if e.minutes % 30 == 0)
-            team_total, team_heaped = self.team_heaping.get((desk.engineer.team, label), [0, 0])
-            others = max(1, team_total - len(entries))
-            team_share = max(team_heaped / max(1, team_total), (team_heaped - heaped) / others)
-            share = heaped / len(entries)
-            subject = f"{desk.id}|{label}"
-            if len(entries) >= 20 and share >= 0.8 and share >= 3 * team_share:
-                self._record(
-                    "round_heaping",
-                    "engineer_period",
-                    subject,
-                    desk.id,
-                    f"{heaped} of {len(entries)} durations on whole or half hours "
-                    f"(team share {team_share:.2f})",
-                )
-            if len(days) >= 5 and exact / len(days) >= 0.7 and exact / max(1, working) >= 0.65:
-                self._record(
-                    "exact_target",
-                    "engineer_period",
-                    subject,
-                    desk.id,
-                    f"billed exactly {hundredths(target)} h on {exact} of {len(days)} days worked",
-                )
-
-    def answer_key(self) -> dict[str, object]:
-        return {
-            "client_profiles": {c.client_id: c.profile for c in self.ref.clients},
-            "engineer_habits": {
-                e.engineer_id: sorted(e.habits) for e in self.ref.engineers if e.habits
-            },
-            "timeslip_anomalies": sorted(
-                self.anomalies, key=lambda a: (a["rule_id"], a["subject_id"], a["detail"])
-            ),
-        }
 
 
 def generate(
