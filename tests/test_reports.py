@@ -241,10 +241,10 @@ def test_effort_equals_the_warehouse_and_the_timeslips(built: Built) -> None:
     # S1 2.0 / 2.0 billable, S3 1.0 / 1.25 billable, S4 0.5 / 0 at no charge.
     assert (worked, billed, billable, tickets, slips) == (3.5, 3.25, 3.25, 2, 3)
     shown = {s: (_number(v), t) for s, v, t in figures(built.page("2024-03", "C1.html"))}
-    assert shown["fct_ticket_effort_months.hours_worked (sum)"] == (3.5, "3.5 h")
-    assert shown["fct_ticket_effort_months.hours_billed (sum)"] == (3.25, "3.25 h")
-    assert shown["fct_ticket_effort_months.billable_hours_billed (sum)"] == (3.25, "3.25 h")
-    assert shown["fct_ticket_effort_months.tickets (sum)"] == (2, "2")
+    assert shown["fct_client_month_reviews.hours_worked"] == (3.5, "3.5 h")
+    assert shown["fct_client_month_reviews.hours_billed"] == (3.25, "3.25 h")
+    assert shown["fct_client_month_reviews.billable_hours_billed"] == (3.25, "3.25 h")
+    assert shown["fct_client_month_reviews.effort_tickets"] == (2, "2")
 
 
 def test_ticket_volume_equals_tickets_opened(built: Built) -> None:

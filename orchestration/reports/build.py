@@ -134,14 +134,23 @@ def _trend_months(facts: Facts, client_id: str, month: date) -> list[date]:
     return found[::-1]
 
 
-def _verdict(row: Row) -> str:
-    if row["is_watermelon"]:
-        return "watermelon"
-    if row["sla_met"] is False:
-        return "struggling"
-    if row["sla_met"] and row["xla_status"] == "met":
-        return "healthy"
-    return "other"
+# A negative response's follow-up (`fct_survey_follow_ups.follow_up_state`): what the
+# review says of it, and how it is marked.
+FOLLOW_UP_STATES = {
+    "in_time": ("in time", "met"),
+    "late": ("late", "missed"),
+    "still_due": ("not yet, still due", "open"),
+    "not_followed_up": ("not followed up", "missed"),
+}
+
+
+def page_counts(statuses: list[MonthStatus]) -> dict[str, int]:
+    """A month's clients by what their review page is: published, held, month to date."""
+    return {
+        "published": len([s for s in statuses if s.page]),
+        "held": len([s for s in statuses if not s.page]),
+        "month_to_date": len([s for s in statuses if not s.row["is_month_complete"]]),
+    }
 
 
 class ReportBuilder:
@@ -363,6 +372,7 @@ class ReportBuilder:
             desc=f"Tickets opened each month: {spoken}.",
             months=trend.months,
             stacks=volume,
+            totals=[int(row["tickets_opened"]) if row else 0 for row in trend.rows],
             y_label="tickets opened",
             highlight=trend.month,
             held=trend.held,
@@ -378,7 +388,7 @@ class ReportBuilder:
                     f"{month_name(m)}: SLA attainment {percent(row['sla_attainment_pct'])}, "
                     f"happiness {score(row['happiness'])}"
                 ),
-                verdict=_verdict(row),
+                verdict=self.facts.reviews[(trend.client_id, m)]["review_verdict"],
             )
             for m, row in zip(trend.months, trend.rows, strict=True)
             if row is not None
@@ -425,9 +435,9 @@ class ReportBuilder:
                     "month": m,
                     "held": m in trend.held,
                     "row": row,
-                    "tickets": sum(counts[i] for counts in volume.values()),
+                    "tickets": row["tickets_opened"] if row else 0,
                 }
-                for i, (m, row) in enumerate(zip(trend.months, trend.rows, strict=True))
+                for m, row in zip(trend.months, trend.rows, strict=True)
             ],
             "span": trend.span,
         }
@@ -450,24 +460,14 @@ class ReportBuilder:
 
     def _negatives(self, key: ClientMonth, timezone: str | None) -> list[dict[str, Any]]:
         found = []
-        as_of = self.facts.as_of
         for response in self.facts.negatives.get(key, []):
-            due = response["follow_up_due_at"]
-            followed = response["follow_up_at"]
-            if response["is_followed_up_on_time"]:
-                status, verdict = "in time", "met"
-            elif followed is not None:
-                status, verdict = "late", "missed"
-            elif due is not None and as_of is not None and due > as_of:
-                status, verdict = "not yet, still due", "open"
-            else:
-                status, verdict = "not followed up", "missed"
+            status, verdict = FOLLOW_UP_STATES[response["follow_up_state"]]
             found.append(
                 {
                     **response,
                     "responded": short_day_and_time(response["responded_at"], timezone),
-                    "followed": short_day_and_time(followed, timezone),
-                    "due": short_day_and_time(due, timezone),
+                    "followed": short_day_and_time(response["follow_up_at"], timezone),
+                    "due": short_day_and_time(response["follow_up_due_at"], timezone),
                     "status": status,
                     "verdict": verdict,
                 }
@@ -475,17 +475,17 @@ class ReportBuilder:
         return found
 
     def _effort(self, key: ClientMonth) -> dict[str, Any]:
-        totals = self.facts.effort.get(key)
+        totals = self.facts.reviews.get(key)
 
         def figure(column: str, fmt: Any) -> Figure:
             value = totals[column] if totals else 0
-            return Figure(value, fmt(value), f"fct_ticket_effort_months.{column} (sum)")
+            return Figure(value, fmt(value), f"fct_client_month_reviews.{column}")
 
         return {
             "hours_worked": figure("hours_worked", hours),
             "hours_billed": figure("hours_billed", hours),
             "billable_hours_billed": figure("billable_hours_billed", hours),
-            "tickets": figure("tickets", str),
+            "tickets": figure("effort_tickets", str),
             "timeslips": figure("timeslips", str),
             "top": [
                 {**t, "worked": hours(t["hours_worked"]), "billed": hours(t["hours_billed"])}
@@ -554,9 +554,7 @@ class ReportBuilder:
             month=month,
             month_title=month_name(month),
             statuses=statuses,
-            published=sum(1 for s in statuses if s.page),
-            held=sum(1 for s in statuses if not s.page),
-            month_to_date=sum(1 for s in statuses if not s.row["is_month_complete"]),
+            **page_counts(statuses),
             as_of_text=self._as_of_text(None),
             run_id=self.run_id,
         )
@@ -617,9 +615,7 @@ def build_reports(
                 "title": month_name(month),
                 "href": f"{month_key(month)}/index.html",
                 "clients": len(statuses),
-                "published": sum(1 for s in statuses if s.page),
-                "held": sum(1 for s in statuses if not s.page),
-                "month_to_date": sum(1 for s in statuses if not s.row["is_month_complete"]),
+                **page_counts(statuses),
             }
         )
     (out_dir / "index.html").write_text(

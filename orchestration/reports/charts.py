@@ -306,13 +306,14 @@ def stacked_bars(
     desc: str,
     months: Sequence[date],
     stacks: dict[str, Sequence[int]],
+    totals: Sequence[int],
     y_label: str,
     highlight: date | None = None,
     held: set[date] | None = None,
 ) -> Html:
-    """Counts per month, stacked by category (P1 at the bottom)."""
-    totals = [sum(column) for column in zip(*stacks.values(), strict=True)] or [0]
-    top = max(max(totals), 1)
+    """Counts per month, stacked by category (P1 at the bottom); `totals` are each
+    month's whole stack, as the warehouse counted it."""
+    top = max([*totals, 1])
     ticks = _ticks(0, top, whole=True)
     hi = ticks[-1] if ticks[-1] >= top else top
     axes = _Axes(months, 0, hi)

@@ -29,11 +29,14 @@ REQUIRED_TABLES = (
     "fct_sla_clock_segments",
     "fct_tickets",
     "fct_survey_responses",
-    "fct_ticket_effort_months",
+    "fct_sla_breaches",
+    "fct_sla_breach_exclusions",
+    "fct_survey_follow_ups",
+    "fct_client_month_reviews",
+    "fct_client_month_effort_tickets",
+    "fct_client_month_priorities",
     "publication_holds",
 )
-# Tickets listed per report in the effort section: the ones with most hours.
-TOP_EFFORT_TICKETS = 10
 
 
 class MissingTables(Exception):
@@ -55,7 +58,7 @@ class Facts:
     tickets_by_priority: dict[ClientMonth, dict[str, int]] = field(default_factory=dict)
     breaches: dict[ClientMonth, list[Row]] = field(default_factory=dict)
     negatives: dict[ClientMonth, list[Row]] = field(default_factory=dict)
-    effort: dict[ClientMonth, Row] = field(default_factory=dict)
+    reviews: dict[ClientMonth, Row] = field(default_factory=dict)
     effort_tickets: dict[ClientMonth, list[Row]] = field(default_factory=dict)
 
     def months(self) -> list[date]:
@@ -91,180 +94,54 @@ def _relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return found
 
 
-# Breached clocks with what their segments say about them. A clock's breaches count in
-# the month it stopped (as its attainment does); one still running counts in no month
-# yet and is shown in the month its target was passed, in the client's time zone.
+# Each query selects rows of a mart and orders them; the marts hold every figure.
 BREACHES_SQL = """
-with
+select * from fct_sla_breaches
+order by client_id, month, metric, started_at, ticket_id
+"""
 
-breached as (
-    select
-        sla.ticket_id,
-        sla.metric,
-        sla.client_id,
-        sla.priority,
-        sla.clock,
-        sla.calendar_id,
-        sla.timezone,
-        sla.target_minutes,
-        sla.elapsed_minutes,
-        sla.paused_minutes,
-        sla.started_at,
-        sla.stopped_at,
-        sla.breached_at,
-        sla.measured_at,
-        tickets.subject,
-        tickets.status as ticket_status,
-        coalesce(
-            sla.stopped_month,
-            cast(date_trunc('month', timezone(sla.timezone, sla.breached_at)) as date)
-        ) as month
-    from fct_ticket_sla as sla
-    inner join fct_tickets as tickets
-        on sla.ticket_id = tickets.ticket_id
-    where sla.sla_status = 'breached'
-),
-
-segments as (
-    select
-        segments.ticket_id,
-        segments.metric,
-        segments.state,
-        segments.status,
-        segments.segment_start,
-        segments.minutes,
-        breached.timezone,
-        breached.calendar_id
-    from fct_sla_clock_segments as segments
-    inner join breached
-        on segments.ticket_id = breached.ticket_id and segments.metric = breached.metric
-),
-
-by_state as (
-    select
-        ticket_id,
-        metric,
-        sum(case when state = 'closed_hours' then minutes else 0 end) as closed_minutes,
-        sum(case when state = 'holiday' then minutes else 0 end) as holiday_minutes,
-        sum(case when state = 'stopped' then minutes else 0 end) as resolved_minutes,
-        count(case when state = 'stopped' then 1 end) as reopen_count,
-        min(case when state in ('running', 'paused') then segment_start end) as counting_from
-    from segments
-    group by ticket_id, metric
-),
-
-pauses as (
-    select
-        ticket_id,
-        metric,
-        list(struct_pack(status := status, minutes := minutes) order by status) as pauses
-    from (
-        select ticket_id, metric, coalesce(status, '') as status, sum(minutes) as minutes
-        from segments
-        where state = 'paused'
-        group by ticket_id, metric, coalesce(status, '')
-    )
-    group by ticket_id, metric
-),
-
-holidays as (
-    select
-        ticket_id,
-        metric,
-        list(
-            distinct struct_pack(holiday_date := holiday_date, holiday_name := holiday_name)
-        ) as holidays
-    from (
-        select distinct
-            segments.ticket_id,
-            segments.metric,
-            holidays.holiday_date,
-            holidays.holiday_name
-        from segments
-        inner join {holidays} as holidays
-            on
-                segments.calendar_id = holidays.calendar_id
-                and cast(timezone(segments.timezone, segments.segment_start) as date)
-                = holidays.holiday_date
-        where segments.state = 'holiday'
-    )
-    group by ticket_id, metric
-)
-
-select
-    breached.*,
-    coalesce(by_state.closed_minutes, 0) as closed_minutes,
-    coalesce(by_state.holiday_minutes, 0) as holiday_minutes,
-    coalesce(by_state.resolved_minutes, 0) as resolved_minutes,
-    coalesce(by_state.reopen_count, 0) as reopen_count,
-    by_state.counting_from,
-    coalesce(pauses.pauses, []) as pauses,
-    coalesce(holidays.holidays, []) as holidays
-from breached
-left join by_state
-    on breached.ticket_id = by_state.ticket_id and breached.metric = by_state.metric
-left join pauses
-    on breached.ticket_id = pauses.ticket_id and breached.metric = pauses.metric
-left join holidays
-    on breached.ticket_id = holidays.ticket_id and breached.metric = holidays.metric
-order by breached.client_id, month, breached.metric, breached.started_at, breached.ticket_id
+EXCLUSIONS_SQL = """
+select * from fct_sla_breach_exclusions
+order by ticket_id, metric, exclusion, pause_status, holiday_date
 """
 
 NEGATIVES_SQL = """
-select
-    responses.response_id,
-    responses.client_id,
-    responses.month,
-    responses.ticket_id,
-    tickets.subject,
-    responses.score,
-    responses.responded_at,
-    responses.comment,
-    responses.follow_up_at,
-    responses.follow_up_by,
-    responses.follow_up_outcome,
-    responses.follow_up_due_at,
-    responses.is_followed_up_on_time
-from fct_survey_responses as responses
-left join fct_tickets as tickets
-    on responses.ticket_id = tickets.ticket_id
-where responses.is_negative
-order by responses.client_id, responses.month, responses.responded_at, responses.response_id
+select * from fct_survey_follow_ups
+order by client_id, month, responded_at, response_id
 """
 
-EFFORT_SQL = """
-select
-    client_id,
-    month,
-    count(*) as tickets,
-    sum(timeslip_count) as timeslips,
-    sum(hours_worked) as hours_worked,
-    sum(hours_billed) as hours_billed,
-    sum(billable_hours_billed) as billable_hours_billed
-from fct_ticket_effort_months
-group by client_id, month
+EFFORT_TICKETS_SQL = """
+select * from fct_client_month_effort_tickets
+order by client_id, month, effort_rank
 """
 
-EFFORT_TICKETS_SQL = f"""
-select
-    effort.client_id,
-    effort.month,
-    effort.ticket_id,
-    tickets.subject,
-    tickets.priority,
-    tickets.status,
-    effort.timeslip_count,
-    effort.hours_worked,
-    effort.hours_billed
-from fct_ticket_effort_months as effort
-inner join fct_tickets as tickets
-    on effort.ticket_id = tickets.ticket_id
-qualify row_number() over (
-    partition by effort.client_id, effort.month
-    order by effort.hours_worked desc, effort.ticket_id
-) <= {TOP_EFFORT_TICKETS}
-order by effort.client_id, effort.month, effort.hours_worked desc, effort.ticket_id
-"""
+
+def _by_clock(rows: list[Row]) -> dict[tuple[str, str, str], list[Row]]:
+    """Exclusion rows by clock and kind: a clock's pauses (`status`, `minutes`) and its
+    holidays (`holiday_date`, `holiday_name`), in the order selected."""
+    found: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["exclusion"] == "pause":
+            item = {"status": row["pause_status"], "minutes": row["paused_minutes"]}
+        else:
+            item = {"holiday_date": row["holiday_date"], "holiday_name": row["holiday_name"]}
+        found[(row["ticket_id"], row["metric"], row["exclusion"])].append(item)
+    return dict(found)
+
+
+def _first_record(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The first instant the warehouse holds: the earliest ticket or survey response."""
+    found = [
+        row[0]
+        for sql in (
+            "select created_at from fct_tickets where created_at is not null"
+            " order by created_at limit 1",
+            "select responded_at from fct_survey_responses where responded_at is not null"
+            " order by responded_at limit 1",
+        )
+        for row in con.execute(sql).fetchall()
+    ]
+    return min(found, default=None)
 
 
 def read_facts(warehouse: Path) -> Facts:
@@ -275,15 +152,10 @@ def read_facts(warehouse: Path) -> Facts:
         missing = [name for name in REQUIRED_TABLES if name not in relations]
         if missing:
             raise MissingTables(f"{warehouse.name} has no {', '.join(missing)}")
-        as_of = con.execute("select max(as_of) from run_parameters").fetchone()[0]
-        history_start = con.execute(
-            "select least("
-            " (select min(created_at) from fct_tickets),"
-            " (select min(responded_at) from fct_survey_responses))"
-        ).fetchone()[0]
+        as_of = con.execute("select as_of from run_parameters").fetchone()[0]
         facts = Facts(
             as_of=as_of,
-            history_start=history_start,
+            history_start=_first_record(con),
             clients={row["client_id"]: row for row in _records(con, "select * from dim_clients")},
             client_months={
                 (row["client_id"], row["month"]): row
@@ -303,34 +175,37 @@ def read_facts(warehouse: Path) -> Facts:
         if "sla_policies" in relations:
             for row in _records(
                 con,
-                "select contract_tier, metric, list(distinct attainment_target_pct"
-                f" order by attainment_target_pct) as targets from {relations['sla_policies']}"
-                " group by contract_tier, metric",
+                "select distinct contract_tier, metric, attainment_target_pct"
+                f" from {relations['sla_policies']} where attainment_target_pct is not null"
+                " order by contract_tier, metric, attainment_target_pct",
             ):
-                facts.sla_targets[(row["contract_tier"], row["metric"])] = [
-                    float(t) for t in row["targets"] if t is not None
-                ]
+                facts.sla_targets.setdefault((row["contract_tier"], row["metric"]), []).append(
+                    float(row["attainment_target_pct"])
+                )
         if "xla_targets" in relations:
             for row in _records(con, f"select * from {relations['xla_targets']}"):
                 facts.xla_targets[(row["contract_tier"], row["metric"])] = row
-        for row in _records(
-            con,
-            "select client_id, created_month as month, priority, count(*) as tickets"
-            " from fct_tickets where created_month is not null group by all",
-        ):
+        for row in _records(con, "select * from fct_client_month_priorities"):
             key = (row["client_id"], row["month"])
             facts.tickets_by_priority.setdefault(key, {})[row["priority"] or "none"] = int(
-                row["tickets"]
+                row["tickets_opened"]
             )
-        holidays = relations.get("holidays")
-        breaches_sql = BREACHES_SQL.format(
-            holidays=holidays
-            or "(select null::varchar as calendar_id, null::date as holiday_date,"
-            " null::varchar as holiday_name where false)"
+        exclusions = _by_clock(_records(con, EXCLUSIONS_SQL))
+        facts.breaches = _grouped(
+            [
+                {
+                    **row,
+                    "pauses": exclusions.get((row["ticket_id"], row["metric"], "pause"), []),
+                    "holidays": exclusions.get((row["ticket_id"], row["metric"], "holiday"), []),
+                }
+                for row in _records(con, BREACHES_SQL)
+            ]
         )
-        facts.breaches = _grouped(_records(con, breaches_sql))
         facts.negatives = _grouped(_records(con, NEGATIVES_SQL))
-        facts.effort = {(row["client_id"], row["month"]): row for row in _records(con, EFFORT_SQL)}
+        facts.reviews = {
+            (row["client_id"], row["month"]): row
+            for row in _records(con, "select * from fct_client_month_reviews")
+        }
         facts.effort_tickets = _grouped(_records(con, EFFORT_TICKETS_SQL))
     finally:
         con.close()

@@ -3,7 +3,7 @@
 Everything here formats values the warehouse computed; nothing is counted. Times are
 shown on the client's wall clock (its time zone from `dim_clients`), in English
 whatever the machine's locale. The wording rules of a breach reason are in
-DECISIONS.md, "Service reviews: why a clock breached".
+docs/metrics/service-reviews.md#why-a-clock-breached.
 """
 
 from __future__ import annotations
