@@ -156,10 +156,15 @@ def read_facts(warehouse: Path) -> Facts:
         facts = Facts(
             as_of=as_of,
             history_start=_first_record(con),
-            clients={row["client_id"]: row for row in _records(con, "select * from dim_clients")},
+            clients={
+                row["client_id"]: row
+                for row in _records(con, "select * from dim_clients order by client_id")
+            },
             client_months={
                 (row["client_id"], row["month"]): row
-                for row in _records(con, "select * from fct_client_months")
+                for row in _records(
+                    con, "select * from fct_client_months order by client_id, month"
+                )
             },
         )
         facts.sla_policies = _grouped(
