@@ -25,7 +25,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from orchestration import locking, progress
-from orchestration.config import DEFAULT_SEEDS_DIR, ConfigError, Settings, settings
+from orchestration.config import (
+    DEFAULT_SEEDS_DIR,
+    ConfigError,
+    Settings,
+    prepare_process_environment,
+    settings,
+)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
 DEMO_SCALE, DEMO_MONTHS, DEMO_SEED = 1.0, 1, 42
@@ -215,7 +221,7 @@ def command_run(as_of_text: str | None, full_refresh: bool = False) -> int:
     from orchestration.jobs import has_work
     from orchestration.publish.publisher import recover
 
-    current = settings()
+    current = prepare_process_environment()
     as_of = _parse_as_of(as_of_text)
 
     def launch() -> int | None:
@@ -270,7 +276,7 @@ def command_backfill(first_text: str, last_text: str, as_of_text: str | None) ->
                 f"{extract_dates.get_first_partition_key()} (the data folder's first extract "
                 "date, or XLA_PARTITIONS_START) to today"
             )
-    current = settings()
+    current = prepare_process_environment()
     as_of = _parse_as_of(as_of_text)
 
     def launch() -> int:
@@ -288,7 +294,7 @@ def command_demo(scale: float, months: int, seed: int) -> int:
     from orchestration.ingest import ledger
     from xla_lab.generate import generate
 
-    current = settings()
+    current = prepare_process_environment()
     current.ensure_dirs()
     landed = any(p.is_file() and not p.name.startswith(".") for p in current.landing_dir.iterdir())
     if not landed and not ledger.load(current):

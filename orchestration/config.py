@@ -206,13 +206,16 @@ class Settings:
             path.mkdir(parents=True, exist_ok=True)
 
 
+# The Spark JVM's logging settings, for dbt's Spark session and the engine's own.
+SPARK_LOG_CONFIG = DBT_PROJECT_DIR / "spark" / "log4j2.properties"
+
 # Where the runs' reference-data snapshots are written (orchestration/reference/snapshot.py):
 # inside the dbt project, since dbt takes its seeds from a path relative to it.
 STAGED_SEEDS_DIR = DBT_PROJECT_DIR / ".staged_seeds"
 
 
 def settings() -> Settings:
-    """Read the settings from the environment and export the resolved paths back into it."""
+    """Read the settings from the environment, checked; the environment is not changed."""
     data_dir = Path(os.environ.get("XLA_DATA_DIR") or "data").expanduser().resolve()
     seeds_dir = Path(os.environ.get("XLA_SEEDS_DIR") or DEFAULT_SEEDS_DIR).expanduser().resolve()
     if not seeds_dir.is_dir():
@@ -224,7 +227,25 @@ def settings() -> Settings:
     problems = environment_problems()
     if problems:
         raise ConfigError("\n".join(problems))
-    os.environ["XLA_DATA_DIR"] = str(data_dir)
-    os.environ["XLA_SEEDS_DIR"] = str(seeds_dir)
-    os.environ["XLA_SPARK_LOG_CONFIG"] = str(DBT_PROJECT_DIR / "spark" / "log4j2.properties")
     return Settings(data_dir=data_dir, seeds_dir=seeds_dir)
+
+
+def dbt_environment(current: Settings) -> dict[str, str]:
+    """The variables dbt's profile and project read, as absolute paths: dbt runs with the
+    dbt project as its working directory, where a relative data folder means another
+    folder."""
+    return {
+        "XLA_DATA_DIR": str(current.data_dir),
+        "XLA_SEEDS_DIR": str(current.seeds_dir),
+        "XLA_SPARK_LOG_CONFIG": str(SPARK_LOG_CONFIG),
+    }
+
+
+def prepare_process_environment() -> Settings:
+    """Set up this process before any work: the settings checked, and the paths dbt reads
+    made absolute in the environment its child processes inherit (dagster-dbt starts dbt
+    with this process's environment). Called once, by the `xla` command and by the
+    Dagster code location as they start; the settings resource only reads."""
+    current = settings()
+    os.environ.update(dbt_environment(current))
+    return current

@@ -1,8 +1,8 @@
 """What a BI tool and its users get from a publication.
 
 Comments on every published table and column, the dbt docs site beside the warehouse
-(one page that opens offline), and the ten questions of `queries/`, shown verbatim in
-the README and answered from the published tables of a generated MSP. Each answer is
+(one page that opens offline), and the ten questions of `queries/`, linked and described
+in docs/queries.md and answered from the published tables of a generated MSP. Each answer is
 checked against a second reading: other marts, or the build's staged extracts counted
 here in Python.
 """
@@ -29,10 +29,10 @@ from orchestration.config import REPO_ROOT, Settings
 from orchestration.publish import publisher
 
 QUERIES = REPO_ROOT / "queries"
-README = REPO_ROOT / "README.md"
+QUERIES_DOC = REPO_ROOT / "docs" / "queries.md"
 
-# The README shows each query file under its path, in a fenced block of its own.
-README_QUERY = re.compile(r"^`(queries/[^`]+\.sql)`.*?\n\n```sql\n(.*?)^```$", re.S | re.M)
+# docs/queries.md links each query file, relative to docs/, from a `### ` section of its own.
+QUERY_LINK = re.compile(r"\]\((\.\./queries/[^)#\s]+\.sql)\)")
 
 
 def _month(instant: Any, timezone: str) -> date:
@@ -153,16 +153,27 @@ def test_descriptions_become_comments_whatever_they_contain(tmp_path: Path) -> N
     assert tags["storage_version"].startswith(publisher.PUBLISHED_STORAGE_VERSION)
 
 
-# --- the README and the query files ---------------------------------------------------
+# --- docs/queries.md and the query files ----------------------------------------------
 
 
-def test_the_readme_shows_every_query_file_verbatim() -> None:
-    shown = dict(README_QUERY.findall(README.read_text()))
-    files = {f"queries/{path.name}": path.read_text() for path in sorted(QUERIES.glob("*.sql"))}
+def test_the_queries_doc_links_and_describes_every_query_file() -> None:
+    text = QUERIES_DOC.read_text(encoding="utf-8")
+    files = sorted(path.name for path in QUERIES.glob("*.sql"))
     assert len(files) == 10
-    assert sorted(shown) == sorted(files)
-    for path, text in files.items():
-        assert shown[path] == text, f"{path} differs from its README block"
+    # Every link to a query file leads to a file that exists.
+    missing_files = [
+        link for link in QUERY_LINK.findall(text) if not (QUERIES_DOC.parent / link).is_file()
+    ]
+    assert missing_files == []
+    # Every query file is linked from a section that says, in words, what it answers.
+    sections: dict[str, str] = {}
+    for section in re.split(r"^### ", text, flags=re.M)[1:]:
+        for link in QUERY_LINK.findall(section):
+            sections.setdefault(Path(link).name, section)
+    assert sorted(sections) == files
+    for name, section in sections.items():
+        words = re.sub(r"\[[^\]]*\]\([^)]*\)|`[^`]*`", " ", section).split()
+        assert len(words) >= 40, f"docs/queries.md links {name} without describing it"
 
 
 # --- on a published generated MSP -----------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from orchestration import jobs
 from orchestration.config import REPO_ROOT, ConfigError
 from orchestration.jobs import JOB_NAME
+from orchestration.warehouse.assets import layer
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_the_lineage_is_one_chain_ingest_staging_marts_gate_publication(
     gate = dg.AssetKey(["audit", "quality_gate"])
     published = dg.AssetKey(["published", "warehouse"])
     models = graph.get(dg.AssetKey(["fct_tickets"])).assets_def
-    marts = {spec.key for spec in models.specs if spec.group_name == "marts"}
+    marts = {spec.key for spec in models.specs if layer(spec) == "marts"}
     # Every mart, and so every staging and intermediate model and seed before it, is
     # upstream of the gate, which is upstream of the publication.
     gate_ancestors = graph.get_ancestor_asset_keys(gate)

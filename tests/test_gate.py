@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from orchestration.quality.gate import build_recorded, decide
+from orchestration.quality.gate import RULE_CHECKS, build_recorded, decide, quality_gate
 from orchestration.quality.results import CheckResult
 from orchestration.warehouse.assets import dbt_results
+from orchestration.warehouse.timeslip_rules import timeslip_rules
 
 MANIFEST = {
     "nodes": {
@@ -102,3 +103,9 @@ def test_a_run_without_its_own_dbt_results_is_blocked() -> None:
     assert missing.blocks
     built = CheckResult("dbt_build_complete", "warehouse", "error", True)
     assert build_recorded([built]).passed
+
+
+def test_a_check_per_timeslip_rule_the_dbt_project_declares() -> None:
+    names = {f"timeslip_rule_{rule_id}" for rule_id in timeslip_rules()}
+    assert set(RULE_CHECKS) == names
+    assert names <= {spec.name for spec in quality_gate.check_specs}

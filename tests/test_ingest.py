@@ -241,7 +241,8 @@ def test_ledger_entries_are_json_with_counts(workspace: Settings) -> None:
 
 
 def test_unknown_ids_are_not_judged_at_ingest() -> None:
-    # The lake must not depend on the seeds of the day it was loaded (DECISIONS.md).
+    # The lake must not depend on the seeds of the day it was loaded
+    # (docs/metrics/ingest.md#unknown-clients-and-engineers).
     row = "T1,C404,P1,New,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,s"
     result = validate(TICKETS, parse(f"{TICKET_HEADER}\n{row}\n"))
     assert list(result.accepted["client_id"]) == ["C404"]

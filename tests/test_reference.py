@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import shutil
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from contract_check import REFERENCE_CONTRACT_COLUMNS
 from orchestration.config import DBT_PROJECT_DIR, DEFAULT_SEEDS_DIR
 from orchestration.contract import CANONICAL_VALUES
 from orchestration.reference import snapshot
-from orchestration.reference.spec import REFERENCE, REFERENCE_FILES, TIMESLIP_RULE_THRESHOLDS
+from orchestration.reference.spec import REFERENCE, REFERENCE_FILES
 from orchestration.reference.validate import validate_folder
 from orchestration.reference.view import IngestReference
 
@@ -186,16 +185,6 @@ def test_a_run_builds_from_the_snapshot_it_took_at_its_start(tmp_path: Path) -> 
     assert snapshot.for_run(settings, "run-1") == taken
     # Another run takes the folder as it is now.
     assert snapshot.for_run(settings, "run-2").digest != taken.digest
-
-
-def test_the_rule_list_is_the_dbt_projects() -> None:
-    macro = (DBT_PROJECT_DIR / "macros" / "timeslip_rules.sql").read_text()
-    body = macro[macro.index("timeslip_rule_thresholds") : macro.index("endmacro")]
-    listed = {
-        rule: tuple(re.findall(r"'(\w*threshold)'", columns))
-        for rule, columns in re.findall(r"'(\w+)': \[([^\]]*)\]", body)
-    }
-    assert listed == TIMESLIP_RULE_THRESHOLDS
 
 
 def test_every_reference_column_is_documented_for_the_warehouse() -> None:

@@ -20,25 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.warehouse.timeslip_rules import timeslip_rules
 from xla_lab.generate.scoring import RuleScore, format_table, score_demo
 
 pytestmark = pytest.mark.slow
-
-RULES = {
-    "overlap",
-    "excessive_day",
-    "billed_over_worked",
-    "duplicate",
-    "outside_ticket_life",
-    "late_entry",
-    "bulk_backfill",
-    "round_heaping",
-    "exact_target",
-    "effort_outlier",
-    "post_target_slowdown",
-    "off_hours_without_ticket",
-    "vague_note",
-}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +33,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> list[RuleScore]:
 
 
 def test_every_rule_has_planted_anomalies(scores: list[RuleScore]) -> None:
-    assert {s.rule_id for s in scores if s.planted} == RULES
+    assert {s.rule_id for s in scores if s.planted} == set(timeslip_rules())
 
 
 def test_every_planted_anomaly_is_flagged_by_its_rule(scores: list[RuleScore]) -> None:

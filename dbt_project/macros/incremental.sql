@@ -1,5 +1,5 @@
 {#-
-    Incremental builds of the large facts (DECISIONS.md, "Incremental builds").
+    Incremental builds of the large facts (docs/incremental-builds.md).
 
     Every lake row carries `_ingest_seq`, the ledger position of its file. A build is
     told, in the var `since_ingest_seq`, the highest seq the warehouse was last built
@@ -116,7 +116,7 @@
 {#-
     The materialization of the large facts: incremental with `replace_scope` where the
     engine can delete rows from a table (DuckDB); rebuilt whole on Spark, whose plain
-    Parquet tables cannot delete rows (DECISIONS.md, "Spark").
+    Parquet tables cannot delete rows (docs/incremental-builds.md#on-spark).
 -#}
 {% macro scoped_incremental() -%}
     {{ return(adapter.dispatch('scoped_incremental', 'xla_warehouse')()) }}

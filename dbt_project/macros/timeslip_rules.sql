@@ -1,24 +1,46 @@
 {#-
     The timeslip audit rules the warehouse implements, each with the threshold columns of
-    `timeslip_rules.csv` it needs. One list for the flags mart's union and for the test
-    that an enabled rule has its thresholds.
+    `timeslip_rules.csv` it needs, in rule_id order. A rule is a model
+    `int_timeslip_flags__<rule_id>` whose YAML declares it, the one list of the rules:
+
+        config:
+          meta:
+            timeslip_rule:
+              thresholds: [threshold, tertiary_threshold]  # needed when enabled
+              shares: [threshold]  # of those, the shares from 0 to 1
+
+    Read from dbt's graph, which dbt fills only when it executes: while parsing, no rules.
+    The Python side reads the same declarations from the manifest
+    (orchestration/warehouse/timeslip_rules.py).
 -#}
 {% macro timeslip_rule_thresholds() -%}
-    {{ return({
-        'overlap': ['threshold'],
-        'excessive_day': ['threshold'],
-        'billed_over_worked': ['threshold'],
-        'duplicate': [],
-        'outside_ticket_life': ['threshold'],
-        'late_entry': ['threshold'],
-        'bulk_backfill': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
-        'round_heaping': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
-        'exact_target': ['threshold', 'tertiary_threshold'],
-        'effort_outlier': ['threshold', 'secondary_threshold'],
-        'post_target_slowdown': ['threshold', 'secondary_threshold', 'tertiary_threshold'],
-        'off_hours_without_ticket': ['threshold'],
-        'vague_note': ['threshold', 'secondary_threshold'],
-    }) }}
+    {%- set rules = {} -%}
+    {%- if execute -%}
+        {%- set prefix = 'int_timeslip_flags__' -%}
+        {%- set columns = ['threshold', 'secondary_threshold', 'tertiary_threshold'] -%}
+        {%- set models = graph.nodes.values()
+            | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('package_name', 'equalto', project_name)
+            | sort(attribute='name') -%}
+        {%- for node in models if 'timeslip_rule' in node.config.meta -%}
+            {%- set declared = node.config.meta['timeslip_rule'] or {} -%}
+            {%- set thresholds = declared.get('thresholds') or [] -%}
+            {%- if not node.name.startswith(prefix) -%}
+                {{ exceptions.raise_compiler_error(
+                    node.name ~ " declares a timeslip_rule, but a rule model is named "
+                    ~ prefix ~ "<rule_id>"
+                ) }}
+            {%- endif -%}
+            {%- for column in thresholds if column not in columns -%}
+                {{ exceptions.raise_compiler_error(
+                    node.name ~ ": threshold " ~ column ~ " is not a column of timeslip_rules.csv ("
+                    ~ columns | join(', ') ~ ")"
+                ) }}
+            {%- endfor -%}
+            {%- do rules.update({node.name[(prefix | length):]: thresholds | list}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(rules) }}
 {%- endmacro %}
 
 {#-

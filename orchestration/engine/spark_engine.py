@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.fs
 import pyarrow.parquet as pq
 
-from orchestration.config import ConfigError, Settings, sql_literal
+from orchestration.config import SPARK_LOG_CONFIG, ConfigError, Settings, sql_literal
 from orchestration.engine import SPARK_MISSING, TARGET_SCHEMA, QueryError, Reader, lake_uri
 from orchestration.engine.lake import LAKE_TABLES, spark_columns
 from orchestration.ingest.landing import SCHEMA_FILE
@@ -31,8 +31,8 @@ BIND_ADDRESS_VARIABLE = "XLA_SPARK_BIND_ADDRESS"
 
 
 def spark_log_config() -> str:
-    """The JVM's logging settings: `XLA_SPARK_LOG_CONFIG`, which `settings()` exports."""
-    return os.environ.get("XLA_SPARK_LOG_CONFIG", "spark/log4j2.properties")
+    """The JVM's logging settings: `XLA_SPARK_LOG_CONFIG`, else the project's own."""
+    return os.environ.get("XLA_SPARK_LOG_CONFIG") or str(SPARK_LOG_CONFIG)
 
 
 def spark_conf(settings: Settings) -> dict[str, str]:

@@ -373,7 +373,7 @@ def validate(
     source wrote it, and the warehouse maps it. With a `window`, every date and timestamp
     must fall in it. Ids are not looked up in the reference
     data here: the lake must not depend on the seeds of the day it was loaded (see
-    DECISIONS.md, "Unknown clients and engineers").
+    docs/metrics/ingest.md#unknown-clients-and-engineers).
     """
     vocabulary = vocabulary or shipped().vocabulary
     header = parsed.header
@@ -521,7 +521,7 @@ def unknown_ids(
 ) -> list[str]:
     """Accepted rows naming a client or engineer the reference data does not hold.
 
-    They stay in the lake (DECISIONS.md, "Unknown clients and engineers"): a ticket waits
+    They stay in the lake (docs/metrics/ingest.md#unknown-clients-and-engineers): a ticket waits
     in `held_tickets` until its client is added, the build's relationship tests judge the
     others. Said at ingest so that the MSP learns it from the line.
     """

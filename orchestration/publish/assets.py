@@ -21,7 +21,7 @@ from orchestration.quality.gate import GATE_KEY, decide
 from orchestration.reference import snapshot
 from orchestration.reports import report_writer
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.assets import warehouse_models
+from orchestration.warehouse.assets import layer, warehouse_models
 from orchestration.warehouse.docs import release_docs_writer
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
@@ -65,7 +65,7 @@ def _copied() -> list[dg.AssetKey]:
         (
             spec.key
             for spec in warehouse_models.specs
-            if is_published(_kind(spec), spec.group_name, _materialized(spec))
+            if is_published(_kind(spec), layer(spec), _materialized(spec))
         ),
         key=lambda key: key.to_user_string(),
     )

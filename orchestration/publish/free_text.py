@@ -5,8 +5,8 @@ someone's desk) and so are personal data, read by everyone who opens the BI file
 published figure needs them, so unless `XLA_PUBLISH_FREE_TEXT=true` the columns stay
 in the file (BI reports and the contract keep their shape) but hold NULL, and a timeslip
 flag's evidence no longer quotes the notes. The monthly reviews and the auditors' site
-read the build, not the BI file, and keep the text. See DECISIONS.md, "Free text in
-the BI file".
+read the build, not the BI file, and keep the text. See
+docs/published-tables.md#free-text-in-the-bi-file.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.ingest.landing import QUARANTINE_DIR
 from orchestration.quality import results
-from orchestration.reference.spec import TIMESLIP_RULE_THRESHOLDS
 from orchestration.resources import XlaRun, say
-from orchestration.warehouse.assets import warehouse_models
+from orchestration.warehouse.assets import layer, warehouse_models
+from orchestration.warehouse.timeslip_rules import timeslip_rules
 
 GATE_KEY = dg.AssetKey(["audit", "quality_gate"])
 # The lake folders that hold tickets, and the columns that identify a ticket in each: a
@@ -43,10 +43,11 @@ RECONCILIATIONS = {
 # Tickets of a client the reference data does not hold wait in `held_tickets`: a `warn`
 # check, since every other ticket and client is published as usual.
 HELD_TICKETS_CHECK = "tickets_of_unknown_clients"
-# The timeslip rules the warehouse implements. Each is a `warn` check of the gate: its
-# flags never block the whole publication; an `error` flag no auditor cleared holds the
-# client-months it concerns (`publication_holds`), whose reports are not published.
-TIMESLIP_RULES = tuple(TIMESLIP_RULE_THRESHOLDS)
+# The timeslip rules the warehouse implements, as the dbt project's rule models declare
+# them. Each is a `warn` check of the gate: its flags never block the whole publication;
+# an `error` flag no auditor cleared holds the client-months it concerns
+# (`publication_holds`), whose reports are not published.
+TIMESLIP_RULES = tuple(timeslip_rules())
 RULE_CHECKS = {f"timeslip_rule_{rule}": "fct_timeslip_flags" for rule in TIMESLIP_RULES}
 HELD = re.compile(r"(\d+) client-months held")
 
@@ -301,7 +302,7 @@ def _weighed() -> list[dg.AssetKey]:
     models = [
         spec.key
         for spec in warehouse_models.specs
-        if spec.group_name == "marts" or spec.key not in read
+        if layer(spec) == "marts" or spec.key not in read
     ]
     return sorted({*ingest_landing_files.keys, *models}, key=lambda key: key.to_user_string())
 

@@ -4,7 +4,7 @@ The warehouse derives both counts from each incident's audit log; ServiceNow kee
 own counters on the incident. The published table `servicenow_counter_agreement` holds
 the comparison per incident; this module sums it per client (each client's ServiceNow
 instance counts in its own way) and names how many incidents disagree in each class
-(DECISIONS.md, "ServiceNow counters: agreement").
+(docs/metrics/servicenow.md#counter-agreement).
 """
 
 from __future__ import annotations

@@ -13,10 +13,12 @@ and the contract document all read the shapes from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from orchestration.contract import CANONICAL_VALUES, PRIORITIES, RESOLVED_STATUSES
+from orchestration.warehouse.timeslip_rules import timeslip_rule_ids
 
 RefType = Literal[
     "id",
@@ -43,24 +45,6 @@ COMPARATORS = (">=", "<=")
 SEVERITIES = ("error", "warn")
 WAIVER_DECISIONS = ("cleared", "confirmed")
 VALUE_MAP_SOURCES = ("psa", "servicenow")
-
-# The timeslip audit rules and the thresholds each needs when enabled. The dbt macro
-# `timeslip_rule_thresholds` holds the same list (a test keeps them equal).
-TIMESLIP_RULE_THRESHOLDS: dict[str, tuple[str, ...]] = {
-    "overlap": ("threshold",),
-    "excessive_day": ("threshold",),
-    "billed_over_worked": ("threshold",),
-    "duplicate": (),
-    "outside_ticket_life": ("threshold",),
-    "late_entry": ("threshold",),
-    "bulk_backfill": ("threshold", "secondary_threshold", "tertiary_threshold"),
-    "round_heaping": ("threshold", "secondary_threshold", "tertiary_threshold"),
-    "exact_target": ("threshold", "tertiary_threshold"),
-    "effort_outlier": ("threshold", "secondary_threshold"),
-    "post_target_slowdown": ("threshold", "secondary_threshold", "tertiary_threshold"),
-    "off_hours_without_ticket": ("threshold",),
-    "vague_note": ("threshold", "secondary_threshold"),
-}
 
 # The range of an XLA target, by metric: scores are -100..100, shares 0..100.
 XLA_TARGET_RANGES: dict[str, tuple[float, float]] = {
@@ -123,6 +107,9 @@ class RefColumn:
     # What an empty value, or a file without the column, means.
     default: str = ""
     allowed: tuple[str, ...] = ()
+    # Or the values are another part's to say, read when first needed: the timeslip
+    # rules are the dbt project's (`orchestration/warehouse/timeslip_rules.py`).
+    allowed_from: Callable[[], tuple[str, ...]] | None = None
     minimum: float | None = None
     maximum: float | None = None
     # The value must be above `minimum`, not equal to it (a target of 0 minutes).
@@ -132,6 +119,10 @@ class RefColumn:
     references: tuple[str, str] | None = None
     # Not read from the MSP's file: the snapshot fills it in.
     derived: bool = False
+
+    def allowed_values(self) -> tuple[str, ...]:
+        """The values an `enum` takes."""
+        return self.allowed_from() if self.allowed_from is not None else self.allowed
 
 
 @dataclass(frozen=True)
@@ -373,7 +364,7 @@ TIMESLIP_RULES = ReferenceFile(
     "The timeslip audit rules: on or off, severity and thresholds.",
     key=("rule_id",),
     columns=(
-        RefColumn("rule_id", "enum", "The rule.", allowed=tuple(TIMESLIP_RULE_THRESHOLDS)),
+        RefColumn("rule_id", "enum", "The rule.", allowed_from=timeslip_rule_ids),
         RefColumn("enabled", "boolean", "Whether the rule runs (`true` or `false`)."),
         RefColumn(
             "severity",
@@ -392,9 +383,7 @@ TIMESLIP_WAIVERS = ReferenceFile(
     "timeslip_waivers",
     "Auditors' decisions on flags.",
     columns=(
-        RefColumn(
-            "rule_id", "enum", "Rule that raised the flag.", allowed=tuple(TIMESLIP_RULE_THRESHOLDS)
-        ),
+        RefColumn("rule_id", "enum", "Rule that raised the flag.", allowed_from=timeslip_rule_ids),
         RefColumn("subject_id", "text", "The flagged subject."),
         RefColumn(
             "decision",

@@ -33,11 +33,11 @@ from orchestration.reference.spec import (
     NOT_PAUSABLE,
     REFERENCE,
     SLA_METRICS,
-    TIMESLIP_RULE_THRESHOLDS,
     XLA_TARGET_RANGES,
     RefColumn,
     ReferenceFile,
 )
+from orchestration.warehouse.timeslip_rules import timeslip_rules
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -50,12 +50,6 @@ _BOOLEANS = {
     "false": "false",
     "no": "false",
     "0": "false",
-}
-# Thresholds that are shares (0-1), which a percentage (60 for 0.6) would silently defeat.
-SHARE_THRESHOLDS = {
-    ("exact_target", "threshold"),
-    ("round_heaping", "threshold"),
-    ("post_target_slowdown", "threshold"),
 }
 
 
@@ -175,8 +169,9 @@ def _check_value(column: RefColumn, text: str) -> tuple[str, str | None]:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.isoformat(), None
     if kind == "enum":
-        if text not in column.allowed:
-            return text, f"{show(text)} is not one of {', '.join(column.allowed)}"
+        allowed = column.allowed_values()
+        if text not in allowed:
+            return text, f"{show(text)} is not one of {', '.join(allowed)}"
         return text, None
     # integer or number
     pattern = _INTEGER if kind == "integer" else _NUMBER
@@ -403,11 +398,14 @@ def _check_pairs(tables: dict[str, ReferenceTable], problems: list[Problem]) -> 
             problems.append(
                 Problem("xla_targets.csv", line, "target", f"{reason} for {row['metric']}")
             )
+    # Each rule's thresholds, as its dbt model declares them; of those, the shares (0-1),
+    # which a percentage (60 for 0.6) would silently defeat.
     for line, row, written in _written_rows(tables["timeslip_rules"]):
         rule = row["rule_id"]
-        if rule not in TIMESLIP_RULE_THRESHOLDS:
+        declared = timeslip_rules().get(rule)
+        if declared is None:
             continue
-        for column in TIMESLIP_RULE_THRESHOLDS[rule]:
+        for column in declared.thresholds:
             if row["enabled"] == "true" and not written.get(column):
                 problems.append(
                     Problem(
@@ -417,7 +415,7 @@ def _check_pairs(tables: dict[str, ReferenceTable], problems: list[Problem]) -> 
                         f"rule {rule} is enabled and needs a {column}",
                     )
                 )
-            share = (rule, column) in SHARE_THRESHOLDS and _is_number(row[column])
+            share = column in declared.shares and _is_number(row[column])
             if share and float(row[column]) > 1:
                 problems.append(
                     Problem(

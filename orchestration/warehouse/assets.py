@@ -30,8 +30,18 @@ from orchestration.warehouse.project import dbt_executable, dbt_project
 BUILT_TYPES = ("model", "seed", "snapshot")
 
 
+LAYER = "xla/layer"
+
+
+def layer(spec: dg.AssetSpec) -> str | None:
+    """The dbt layer of a dbt asset: `staging`, `intermediate`, `marts`; None for a seed."""
+    return spec.metadata.get(LAYER)
+
+
 class XlaDbtTranslator(DagsterDbtTranslator):
-    """Groups follow the dbt folders: reference (seeds), staging, intermediate, marts.
+    """Groups are the domains of the dbt folders (`meta.domain` in dbt_project.yml: SLA,
+    tickets, experience, workforce, ...), seeds are `reference`; each model's layer is in
+    its metadata (`xla/layer`).
 
     dbt tests become asset checks that do not stop the run themselves: the quality gate
     weighs every check of the run (dbt's, the ingest's, its own reconciliations), records
@@ -58,6 +68,9 @@ class XlaDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("seed."):
             spec = spec.merge_attributes(deps=[REFERENCE_KEY])
+        elif unique_id.startswith("model."):
+            fqn = manifest["nodes"][unique_id]["fqn"]
+            spec = spec.merge_attributes(metadata={LAYER: fqn[1]})
         return spec
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
@@ -70,8 +83,7 @@ class XlaDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
-        fqn = dbt_resource_props.get("fqn") or []
-        return fqn[1] if len(fqn) > 2 else "marts"
+        return (dbt_resource_props.get("config") or {}).get("meta", {}).get("domain", "warehouse")
 
 
 def prose(text: str | None) -> str:

@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from orchestration import engine
-from orchestration.config import DBT_PROJECT_DIR, Settings, engine_name
+from orchestration.config import DBT_PROJECT_DIR, Settings, dbt_environment, engine_name
 from orchestration.files import write_atomic
 from orchestration.publish.publisher import Publication, ReleaseWriter, code_version
 from orchestration.warehouse.project import build_vars, dbt_executable
@@ -123,7 +123,11 @@ def generate_docs(settings: Settings, as_of: str) -> Path:
             "--quiet",
         ],
         cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        env={
+            **os.environ,
+            **dbt_environment(settings),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,

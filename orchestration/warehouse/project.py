@@ -15,13 +15,17 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from dagster_dbt import DbtProject
-
-from orchestration.config import DBT_PROJECT_DIR, ConfigError, settings
+from orchestration.config import DBT_PROJECT_DIR, ConfigError, dbt_environment, settings
 from orchestration.reference.snapshot import dbt_seeds_dir
 
+if TYPE_CHECKING:
+    from dagster_dbt import DbtProject
+
 PARSE_STAMP = ".xla_parse_stamp"
+# Where `dbt parse` writes the manifest: the target folder `DbtProject` uses by default.
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def dbt_executable() -> str:
@@ -59,18 +63,25 @@ def _is_source(path: Path) -> bool:
 @cache
 def dbt_project() -> DbtProject:
     """The dbt project, with its manifest parsed if it is missing or stale."""
+    # Imported here: what reads only the manifest (`parsed_manifest`) needs no Dagster.
+    from dagster_dbt import DbtProject
+
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    ensure_manifest(project)
+    ensure_manifest(Path(project.manifest_path))
     return project
 
 
-def ensure_manifest(project: DbtProject) -> Path:
+def parsed_manifest() -> dict[str, Any]:
+    """The dbt project's manifest, parsed first if it is missing or stale."""
+    return json.loads(ensure_manifest(MANIFEST_PATH).read_text())
+
+
+def ensure_manifest(manifest: Path) -> Path:
     """Run `dbt parse` when the manifest is missing or older than the project's files.
 
     Processes that load the definitions at the same moment (a run and the UI, or tests
     side by side) take turns: one parses, the others find its manifest current.
     """
-    manifest = Path(project.manifest_path)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     with (manifest.parent / ".parse.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -78,7 +89,7 @@ def ensure_manifest(project: DbtProject) -> Path:
 
 
 def _parse_unless_current(manifest: Path) -> Path:
-    settings()  # the environment dbt's profile reads, checked and exported
+    current = settings()  # the folders dbt's profile reads, checked
     stamp = manifest.parent / PARSE_STAMP
     fingerprint = _project_fingerprint(dbt_seeds_dir())
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
@@ -94,7 +105,7 @@ def _parse_unless_current(manifest: Path) -> Path:
             "--quiet",
         ],
         cwd=DBT_PROJECT_DIR,
-        env=os.environ.copy(),
+        env={**os.environ, **dbt_environment(current)},
         capture_output=True,
         text=True,
         check=False,

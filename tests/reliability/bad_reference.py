@@ -531,7 +531,7 @@ REFUSED: list[Case] = [
     case(
         "unknown rule_id",
         set_cell(RULES, 14, "rule_id", "vague_notes", row="vague_note"),
-        expected=[expect(RULES, 14, "rule_id", "'vague_notes' is not one of overlap,")],
+        expected=[expect(RULES, 14, "rule_id", "'vague_notes' is not one of billed_over_worked,")],
     ),
     case(
         "enabled not true or false",

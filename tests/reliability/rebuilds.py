@@ -4,8 +4,7 @@
 generated MSP (`crashes.dataset`); with `intruder=True` a second `xla run` is started on
 the same folder while the first is running, and what it said is kept.
 `table_digests` hashes every published table's rows in a fixed order, leaving out only
-the run metadata columns of `RUN_METADATA` (DECISIONS.md, "Determinism: what may differ
-between two builds").
+the run metadata columns of `RUN_METADATA` (docs/operations.md#determinism).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
     the previous logged update, and, where the two part ways, why. The warehouse's counts
     themselves come from `int_tickets__event_counts`; the test
     `assert_servicenow_counter_steps_count_as_the_warehouse_does` keeps the per-step view
-    in line with them. The disagreement classes are explained in DECISIONS.md, "ServiceNow
-    counters: agreement".
+    in line with them. The disagreement classes are explained in
+    docs/metrics/servicenow.md#counter-agreement.
 -#}
 with
 
@@ -29,7 +29,7 @@ counted as (
 
     select
         *,
-        -- The warehouse's rules (DECISIONS.md, "Reopen" and "Reassignment") applied to
+        -- The warehouse's rules (docs/metrics/kpi.md#reopen, #reassignment) applied to
         -- the events this update gives rise to.
         case
             when

@@ -1,13 +1,46 @@
 {#-
     Every flag raised by the timeslip audit rules, one row per rule and subject, with the
     rule's severity and the latest auditor decision on it. Each rule is its own model
-    (`int_timeslip_flags__<rule_id>`), all with the same columns.
+    (`int_timeslip_flags__<rule_id>`), all with the same columns, declared a rule by its
+    YAML (`timeslip_rule_thresholds`): the union takes every declared rule.
+
+    dbt learns a model's inputs while it parses, before it knows any model's meta, so the
+    rule models are also named here, for the DAG alone. A rule model missing here stops
+    the compile with dbt's own hint line to add; a model named here that declares no rule
+    is refused below.
 -#}
+-- depends_on: {{ ref('int_timeslip_flags__billed_over_worked') }}
+-- depends_on: {{ ref('int_timeslip_flags__bulk_backfill') }}
+-- depends_on: {{ ref('int_timeslip_flags__duplicate') }}
+-- depends_on: {{ ref('int_timeslip_flags__effort_outlier') }}
+-- depends_on: {{ ref('int_timeslip_flags__exact_target') }}
+-- depends_on: {{ ref('int_timeslip_flags__excessive_day') }}
+-- depends_on: {{ ref('int_timeslip_flags__late_entry') }}
+-- depends_on: {{ ref('int_timeslip_flags__off_hours_without_ticket') }}
+-- depends_on: {{ ref('int_timeslip_flags__outside_ticket_life') }}
+-- depends_on: {{ ref('int_timeslip_flags__overlap') }}
+-- depends_on: {{ ref('int_timeslip_flags__post_target_slowdown') }}
+-- depends_on: {{ ref('int_timeslip_flags__round_heaping') }}
+-- depends_on: {{ ref('int_timeslip_flags__vague_note') }}
+{%- set rules = timeslip_rule_thresholds() -%}
+{%- if execute -%}
+    {%- for parent in model.depends_on.nodes -%}
+        {%- set name = parent.split('.')[-1] -%}
+        {%- set rule_id = name.replace('int_timeslip_flags__', '', 1) -%}
+        {%- if rule_id != name and rule_id not in rules -%}
+            {{ exceptions.raise_compiler_error(
+                name ~ " is named in fct_timeslip_flags but declares no timeslip_rule "
+                ~ "(config: meta: timeslip_rule: in its YAML)"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
 with
 
 flags as (
 
-    {% for rule_id in timeslip_rule_thresholds() %}
+    {% for rule_id in rules %}
         select
             rule_id,
             subject_type,

@@ -2,7 +2,7 @@
     One row per ServiceNow incident: the reopen and reassignment counts the warehouse
     publishes beside ServiceNow's own counters on the incident's latest update, whether
     they agree, and, where they do not, the first step of the logged history at which
-    they part ways, by class (DECISIONS.md, "ServiceNow counters: agreement").
+    they part ways, by class (docs/metrics/servicenow.md#counter-agreement).
 -#}
 with
 

@@ -2,7 +2,7 @@
     One row per update of a ServiceNow incident, typed, its state, priority and contact
     type mapped onto ours through the value map (`value_map.csv`, source `servicenow`),
     its local times read in the client's time zone, and its place in the incident's
-    history. The mapping is documented in DECISIONS.md, "ServiceNow incidents as tickets".
+    history. The mapping is documented in docs/metrics/servicenow.md#incidents-as-tickets.
 -#}
 with
 

@@ -3,7 +3,7 @@
     PSA's ticket events, read off the changes between consecutive updates. The first
     update stands for the incident as opened: its state is the creation event and its
     assignment group the first assignment, both at `opened_at`. The assignee of an
-    incident is its assignment group (DECISIONS.md, "ServiceNow incidents as tickets").
+    incident is its assignment group (docs/metrics/servicenow.md#the-assignee-is-the-assignment-group).
 -#}
 with
 

@@ -1,7 +1,7 @@
 {#-
     One row per ServiceNow incident, in the shape of the PSA's tickets: its latest update,
-    with the milestones its trail shows where the export has none. See DECISIONS.md,
-    "ServiceNow incidents as tickets".
+    with the milestones its trail shows where the export has none. See
+    docs/metrics/servicenow.md#incidents-as-tickets.
 -#}
 with
 
