@@ -50,6 +50,7 @@ def test_a_building_command_lists_the_gate_block_and_the_data_folder(
     command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XLA_DATA_DIR", "/srv/xla/data")
+    monkeypatch.delenv("XLA_SEEDS_DIR", raising=False)
     cli.main([command, "--help"])
     out = capsys.readouterr().out
     assert "\n  3  the quality gate blocked publication" in out

@@ -191,7 +191,9 @@ def test_as_of_from_vars(build: Build, tmp_path: Path) -> None:
     copy = replace(build.folder, data_dir=tmp_path / "data", target_dir=tmp_path / "target")
     shutil.copytree(build.folder.data_dir / "build", copy.data_dir / "build")
     as_of = json.dumps({"as_of": "2024-03-31T23:30:00-04:00"})
-    completed = run_dbt(copy, "run", "--select", "run_parameters", "--vars", as_of)
+    completed = run_dbt(
+        copy, "run", "--select", "int_run_parameters", "run_parameters", "--vars", as_of
+    )
     assert completed.returncode == 0, completed.stdout[-3000:]
     rows = _query(copy, "select as_of, as_of_source, latest_updated_at from main.run_parameters")
     assert rows == [
