@@ -177,14 +177,8 @@ def _held_tickets(build: engine.Reader, tables: set[str]) -> results.CheckResult
     )
 
 
-# Per rule: its flags, those no auditor cleared, and the first five subjects of those.
-_OPEN = "coalesce(waiver_decision, '') <> 'cleared'"
-_RULE_COUNTS = f"""
-    select rule_id, count(*), sum(case when {_OPEN} then 1 else 0 end), max(severity)
-    from fct_timeslip_flags
-    group by rule_id
-"""
-_OPEN_SUBJECTS = f"""
+# Per rule: the first five subjects of the flags no auditor cleared.
+_OPEN_SUBJECTS = """
     select rule_id, subject_id
     from (
         select
@@ -192,18 +186,19 @@ _OPEN_SUBJECTS = f"""
             subject_id,
             row_number() over (partition by rule_id order by subject_id nulls last) as n
         from fct_timeslip_flags
-        where {_OPEN}
+        where coalesce(waiver_decision, '') <> 'cleared'
     ) as ranked
     where n <= 5
     order by rule_id, n
 """
+_OUTCOMES = "fct_timeslip_rule_outcomes"
 
 
 def _timeslip_rule_checks(build: engine.Reader, tables: set[str]) -> list[results.CheckResult]:
     """One `warn` check per timeslip rule: its flags not cleared by an auditor, and the
     client-months its `error` flags hold. Not run when the flags were not built (the
     build's own checks say why)."""
-    if not {"fct_timeslip_flags", "publication_holds"} <= tables:
+    if not {"fct_timeslip_flags", _OUTCOMES} <= tables:
         return [
             results.CheckResult(name, target, "warn", False, 0, detail=results.NOT_RUN)
             for name, target in RULE_CHECKS.items()
@@ -211,17 +206,17 @@ def _timeslip_rule_checks(build: engine.Reader, tables: set[str]) -> list[result
     subjects: dict[str, list[str]] = {}
     for rule, subject in build.query(_OPEN_SUBJECTS):
         subjects.setdefault(rule, []).append(subject)
-    holds = dict(build.query("select rule_id, count(*) from publication_holds group by rule_id"))
-    found = {rule: (0, 0, "") for rule in TIMESLIP_RULES}
+    found = {rule: (0, 0, "", 0) for rule in TIMESLIP_RULES}
     found.update(
         {
-            rule: (int(flags), int(open_ or 0), severity)
-            for rule, flags, open_, severity in build.query(_RULE_COUNTS)
+            rule: (int(flags), int(open_flags), severity, int(held))
+            for rule, flags, open_flags, severity, held in build.query(
+                f"select rule_id, flags, open_flags, severity, held_client_months from {_OUTCOMES}"
+            )
         }
     )
     checks = []
-    for rule, (flags, open_flags, severity) in sorted(found.items()):
-        held = holds.get(rule, 0)
+    for rule, (flags, open_flags, severity, held) in sorted(found.items()):
         detail = f"{flags} flags, {flags - open_flags} cleared by an auditor"
         if held:
             detail += f"; {held} client-months held (error flags not cleared)"

@@ -2,8 +2,9 @@
 
 The warehouse derives both counts from each incident's audit log; ServiceNow keeps its
 own counters on the incident. The published table `servicenow_counter_agreement` holds
-the comparison per incident; this module sums it per client (each client's ServiceNow
-instance counts in its own way) and names how many incidents disagree in each class
+the comparison per incident, and `servicenow_counter_agreement_clients` counts it per
+client (each client's ServiceNow instance counts in its own way) and kind of
+disagreement; this module reads and words that count
 (docs/metrics/servicenow.md#counter-agreement).
 """
 
@@ -16,7 +17,7 @@ import duckdb
 
 from orchestration.config import ConfigError
 
-TABLE = "servicenow_counter_agreement"
+SUMMARY = "servicenow_counter_agreement_clients"
 COUNTERS = ("reopen", "reassignment")
 
 
@@ -66,39 +67,31 @@ def agreement(warehouse: Path) -> list[ClientAgreement]:
         tables = {
             name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()
         }
-        if TABLE not in tables:
-            raise ConfigError(f"{warehouse} has no table {TABLE}; run `xla run` to rebuild it")
-        totals = con.execute(
-            f"select client_id, count(*), "
-            f"count(*) filter (where reopen_agrees), count(*) filter (where reassignment_agrees) "
-            f"from {TABLE} group by client_id order by client_id"
-        ).fetchall()
-        classes = con.execute(
-            f"select client_id, 'reopen', reopen_disagreement, count(*) from {TABLE} "
-            f"where not reopen_agrees group by all "
-            f"union all "
-            f"select client_id, 'reassignment', reassignment_disagreement, count(*) from {TABLE} "
-            f"where not reassignment_agrees group by all "
-            f"order by 1, 2, 4 desc, 3"
+        if SUMMARY not in tables:
+            raise ConfigError(f"{warehouse} has no table {SUMMARY}; run `xla run` to rebuild it")
+        rows = con.execute(
+            f"select client_id, counter, agreement, incidents, client_incidents from {SUMMARY}"
+            " order by client_id, counter, agreement = 'agrees' desc, incidents desc, agreement"
         ).fetchall()
     finally:
         con.close()
     found = []
-    for client_id, incidents, *agreeing in totals:
+    for client_id in sorted({row[0] for row in rows}):
+        mine = [row for row in rows if row[0] == client_id]
         counters = tuple(
             CounterAgreement(
                 counter=counter,
-                incidents=incidents,
-                agreeing=agreed,
+                incidents=mine[0][4],
+                agreeing=next((n for _, c, a, n, _ in mine if c == counter and a == "agrees"), 0),
                 disagreements=tuple(
-                    (name, count)
-                    for client, kind, name, count in classes
-                    if client == client_id and kind == counter
+                    (agreement, n)
+                    for _, c, agreement, n, _ in mine
+                    if c == counter and agreement != "agrees"
                 ),
             )
-            for counter, agreed in zip(COUNTERS, agreeing, strict=True)
+            for counter in COUNTERS
         )
-        found.append(ClientAgreement(client_id, incidents, counters))
+        found.append(ClientAgreement(client_id, mine[0][4], counters))
     return found
 
 
