@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -407,6 +407,37 @@ def test_breach_reasons_of_a_24x7_clock_and_of_a_reopened_ticket() -> None:
         "Opened Wednesday 28 January 08:30; 6 h 40 m passed before resolution, counted "
         "around the clock (target 6 h); 30 m paused in Waiting Vendor and 1 h 2 m between "
         "its resolution and the reopen not counted."
+    )
+
+
+def test_a_breach_opened_on_a_holiday_says_so_and_names_the_holiday() -> None:
+    # Opened Thursday 1 January 2026 10:00 in Amsterdam (09:00 UTC), New Year's Day: the
+    # business clock starts on Friday 2 January at 09:00 (08:00 UTC).
+    clock = {
+        "metric": "first_response",
+        "clock": "business",
+        "timezone": "Europe/Amsterdam",
+        "started_at": datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
+        "stopped_at": datetime(2026, 1, 2, 11, 0, tzinfo=UTC),
+        "elapsed_minutes": 180,
+        "target_minutes": 120,
+        "counting_from": datetime(2026, 1, 2, 8, 0, tzinfo=UTC),
+        "closed_minutes": 660,
+        "holiday_minutes": 840,
+        "resolved_minutes": 0,
+        "reopen_count": 0,
+        "is_opened_on_holiday": True,
+        "pauses": [],
+        "holidays": [{"holiday_date": date(2026, 1, 1), "holiday_name": "New Year's Day"}],
+    }
+    assert breach_reason(clock, None) == (
+        "Opened Thursday 1 January 10:00, on a holiday; the clock started Friday 2 January "
+        "09:00; 3 h of business time passed before the first response (target 2 h); 11 h "
+        "outside business hours and 14 h of holiday (New Year's Day, Thursday 1 January) "
+        "not counted."
+    )
+    assert breach_reason({**clock, "is_opened_on_holiday": False}, None).startswith(
+        "Opened Thursday 1 January 10:00, outside business hours;"
     )
 
 

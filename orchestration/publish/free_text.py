@@ -19,14 +19,22 @@ from orchestration.config import ConfigError
 
 SETTING = "XLA_PUBLISH_FREE_TEXT"
 
-# (table, column, rows it applies to): the columns set to NULL.
-WITHHELD: tuple[tuple[str, str, str], ...] = (
-    ("fct_tickets", "subject", "true"),
-    ("fct_survey_responses", "comment", "true"),
-    ("fct_survey_responses", "follow_up_outcome", "true"),
-    # A rejected row of these extracts holds a subject, note or comment in its raw text.
-    ("quarantine_rows", "raw_line", "extract in ('tickets', 'timeslips', 'surveys')"),
-)
+# The columns that hold what people wrote, in whichever published table carries them (a
+# ticket's subject, a survey comment, the outcome of a follow-up): set to NULL.
+FREE_TEXT_COLUMNS = ("subject", "comment", "follow_up_outcome")
+# A rejected row of these extracts holds a subject, note or comment in its raw text.
+RAW_LINES = ("quarantine_rows", "raw_line", "extract in ('tickets', 'timeslips', 'surveys')")
+
+
+def withheld_rows(table: str, column: str) -> str | None:
+    """The rows of `table` whose `column` is withheld (a SQL predicate), or None."""
+    if column in FREE_TEXT_COLUMNS:
+        return "true"
+    if (table, column) == RAW_LINES[:2]:
+        return RAW_LINES[2]
+    return None
+
+
 # The vague_note rule quotes the notes it found wanting: `... notes "..." (12 characters)`.
 _QUOTED_NOTES = r'notes ".*" \((\d+ characters)\)'
 
@@ -50,8 +58,9 @@ def withhold_free_text(con: duckdb.DuckDBPyConnection) -> None:
             "where database_name = current_database() and schema_name = 'main'"
         ).fetchall()
     }
-    for table, column, rows in WITHHELD:
-        if (table, column) in present:
+    for table, column in sorted(present):
+        rows = withheld_rows(table, column)
+        if rows is not None:
             con.execute(f'update main."{table}" set "{column}" = null where {rows}')
     if ("fct_timeslip_flags", "evidence") in present:
         con.execute(
@@ -66,13 +75,13 @@ def withheld_select(table: str, columns: list[str]) -> str:
     """The select list that copies a `main` table with its free text withheld, for an
     engine whose published tables are written once (Spark): the same columns and rows
     as `withhold_free_text`, as expressions instead of updates."""
-    rows = {column: where for name, column, where in WITHHELD if name == table}
     notes = _QUOTED_NOTES.replace("\\", "\\\\").replace("'", "\\'")
     found = []
     for column in columns:
         quoted = "`" + column.replace("`", "``") + "`"
-        if column in rows:
-            found.append(f"case when {rows[column]} then null else {quoted} end as {quoted}")
+        rows = withheld_rows(table, column)
+        if rows is not None:
+            found.append(f"case when {rows} then null else {quoted} end as {quoted}")
         elif (table, column) == ("fct_timeslip_flags", "evidence"):
             found.append(
                 f"case when rule_id = 'vague_note' then regexp_replace({quoted}, '{notes}', "

@@ -388,7 +388,9 @@ class ReportBuilder:
                     f"{month_name(m)}: SLA attainment {percent(row['sla_attainment_pct'])}, "
                     f"happiness {score(row['happiness'])}"
                 ),
-                verdict=self.facts.reviews[(trend.client_id, m)]["review_verdict"],
+                verdict=self.facts.reviews.get((trend.client_id, m), {}).get(
+                    "review_verdict", "other"
+                ),
             )
             for m, row in zip(trend.months, trend.rows, strict=True)
             if row is not None

@@ -152,7 +152,7 @@ def read_facts(warehouse: Path) -> Facts:
         missing = [name for name in REQUIRED_TABLES if name not in relations]
         if missing:
             raise MissingTables(f"{warehouse.name} has no {', '.join(missing)}")
-        as_of = con.execute("select as_of from run_parameters").fetchone()[0]
+        (as_of,) = con.execute("select as_of from run_parameters").fetchone() or (None,)
         facts = Facts(
             as_of=as_of,
             history_start=_first_record(con),

@@ -127,8 +127,7 @@ def breach_reason(clock: dict[str, Any], as_of: datetime | None) -> str:
     parts = [f"Opened {day_and_time(started, timezone)}"]
     counting_from = clock.get("counting_from")
     if business and counting_from is not None and counting_from > started:
-        opened_on = local(started, timezone).date()
-        on_holiday = any(h.get("holiday_date") == opened_on for h in clock.get("holidays", []))
+        on_holiday = clock.get("is_opened_on_holiday")
         parts[0] += ", on a holiday" if on_holiday else ", outside business hours"
         parts.append(f"the clock started {day_and_time(counting_from, timezone)}")
 

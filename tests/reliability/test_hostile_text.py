@@ -158,6 +158,16 @@ def test_the_bi_file_holds_no_free_text_by_default(hostile: Workspace) -> None:
         assert con.execute(
             "select count(comment) + count(follow_up_outcome) from fct_survey_responses"
         ).fetchone() == (0,)
+        # Every published column of these names, in the marts the reviews read too.
+        carrying = con.execute(
+            "select table_name, column_name from duckdb_columns()"
+            " where database_name = current_database() and schema_name = 'main'"
+            " and column_name in ('subject', 'comment', 'follow_up_outcome')"
+        ).fetchall()
+        assert {"fct_sla_breaches", "fct_survey_follow_ups"} <= {t for t, _ in carrying}
+        for table, column in carrying:
+            (held,) = con.execute(f'select count("{column}") from main."{table}"').fetchone()
+            assert held == 0, f"{table}.{column}"
         assert con.execute(
             "select count(*), count(raw_line) from quarantine_rows where file_name = "
             "'tickets_20260131_hostile.csv'"
