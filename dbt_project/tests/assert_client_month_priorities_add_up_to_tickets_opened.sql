@@ -1,8 +1,9 @@
 {#-
     The tickets opened per priority (`fct_client_month_priorities`, the bars of the
     review's volume chart) add up to the month's `tickets_opened` (`fct_client_months`,
-    the chart's totals): one count, two grains. Returns each client-month where they
-    differ.
+    the chart's totals) in every client-month a review shows: one count, two grains.
+    Months outside a client's contract have tickets but no review. Returns each
+    client-month where they differ.
 -#}
 with
 
@@ -30,14 +31,14 @@ client_months as (
 )
 
 select
-    coalesce(priorities.client_id, client_months.client_id) as client_id,
-    coalesce(priorities.month, client_months.month) as month,
+    client_months.client_id,
+    client_months.month,
     priorities.tickets_opened as by_priority,
     client_months.tickets_opened as in_client_month
 
-from priorities
-full outer join client_months
+from client_months
+left join priorities
     on
-        priorities.client_id = client_months.client_id
-        and priorities.month = client_months.month
-where coalesce(priorities.tickets_opened, 0) <> coalesce(client_months.tickets_opened, 0)
+        client_months.client_id = priorities.client_id
+        and client_months.month = priorities.month
+where coalesce(priorities.tickets_opened, 0) <> client_months.tickets_opened
