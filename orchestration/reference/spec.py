@@ -63,8 +63,11 @@ class MspSetting:
     allowed: tuple[str, ...]
     default: str
     description: str
-    # `enum` (one of `allowed`) or `date` (YYYY-MM-DD).
+    # `enum` (one of `allowed`), `date` (YYYY-MM-DD), or `integer` / `number` (from
+    # `minimum` to `maximum`).
     kind: str = "enum"
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 # The earliest instant the MSP's history can hold, unless msp_settings.csv says otherwise:
@@ -88,6 +91,36 @@ MSP_SETTINGS: dict[str, MspSetting] = {
             "The first day the MSP's history can hold: an extract's date or timestamp "
             "before it is quarantined as implausible.",
             kind="date",
+        ),
+        MspSetting(
+            "period_close_business_days",
+            (),
+            "5",
+            "A client-month closes this many of the client's business days after it ends: "
+            "the first publication after that records its figures as reported, and a later "
+            "change to them is a restatement.",
+            kind="integer",
+            minimum=0,
+            maximum=60,
+        ),
+        MspSetting(
+            "restatement_threshold_pct",
+            (),
+            "1",
+            "A restatement is large when a figure moves by more than this percent of the "
+            "value reported (or to or from empty); a large restatement fails the "
+            "`restatements_within_threshold` check.",
+            kind="number",
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        MspSetting(
+            "restatement_severity",
+            SEVERITIES,
+            "warn",
+            "Severity of the `restatements_within_threshold` check: `warn` publishes a large "
+            "restatement for review; `error` holds the publication until an auditor approves "
+            "it in restatement_approvals.csv.",
         ),
     )
 }
@@ -159,6 +192,29 @@ def _id(name: str, description: str, **kwargs: object) -> RefColumn:
     return RefColumn(name, "id", description, **kwargs)  # type: ignore[arg-type]
 
 
+# A row of a date-effective file is in force from `valid_from` to `valid_to`, both local
+# dates and both included; without them (or empty), always. Rows of one key may follow
+# one another in time; two whose validity overlaps are refused.
+VALIDITY = (
+    RefColumn(
+        "valid_from",
+        "date",
+        "First local date the row is in force.",
+        required=False,
+        nullable=True,
+        default="in force since always",
+    ),
+    RefColumn(
+        "valid_to",
+        "date",
+        "Last local date the row is in force.",
+        required=False,
+        nullable=True,
+        default="in force from then on",
+    ),
+)
+
+
 CLIENTS = ReferenceFile(
     "clients",
     "The MSP's clients, their time zone, business calendar and contract.",
@@ -197,6 +253,7 @@ CLIENTS = ReferenceFile(
             nullable=True,
             default="the contract runs on",
         ),
+        *VALIDITY,
     ),
 )
 
@@ -240,6 +297,7 @@ ENGINEERS = ReferenceFile(
             allowed=GOAL_PERIODS,
             default="`billable_goal_period` of msp_settings.csv (`month` unless set)",
         ),
+        *VALIDITY,
     ),
 )
 
@@ -253,6 +311,7 @@ BUSINESS_CALENDARS = ReferenceFile(
         ),
         RefColumn("opens_at", "time", "Local opening time, `HH:MM`."),
         RefColumn("closes_at", "time", "Local closing time, `HH:MM` (`24:00` is midnight)."),
+        *VALIDITY,
     ),
 )
 
@@ -266,6 +325,7 @@ HOLIDAYS = ReferenceFile(
         ),
         RefColumn("holiday_date", "date", "Local date that is closed all day."),
         RefColumn("holiday_name", "text", "Name of the holiday.", nullable=True),
+        *VALIDITY,
     ),
 )
 
@@ -315,6 +375,7 @@ SLA_POLICIES = ReferenceFile(
             minimum=0,
             maximum=100,
         ),
+        *VALIDITY,
     ),
 )
 
@@ -343,6 +404,7 @@ XLA_TARGETS = ReferenceFile(
             minimum=1,
             maximum=1_000_000,
         ),
+        *VALIDITY,
     ),
 )
 
@@ -376,6 +438,7 @@ TIMESLIP_RULES = ReferenceFile(
         _threshold("secondary_threshold", "The rule's second threshold."),
         _threshold("tertiary_threshold", "The rule's third threshold."),
         RefColumn("description", "text", "What the rule flags.", required=False, nullable=True),
+        *VALIDITY,
     ),
 )
 

@@ -442,8 +442,12 @@ def _check_pairs(tables: dict[str, ReferenceTable], problems: list[Problem]) -> 
         setting = MSP_SETTINGS.get(row["setting"])
         if setting is None or not row["value"]:
             continue
-        if setting.kind == "date":
-            _, reason = _check_value(RefColumn(setting.name, "date", ""), row["value"])
+        if setting.kind in ("date", "integer", "number"):
+            kind = setting.kind
+            shape = RefColumn(
+                setting.name, kind, "", minimum=setting.minimum, maximum=setting.maximum
+            )  # type: ignore[arg-type]
+            _, reason = _check_value(shape, row["value"])
             if reason is not None:
                 problems.append(
                     Problem("msp_settings.csv", line, "value", f"{reason} for {setting.name}")
