@@ -96,6 +96,9 @@ def test_only_the_contract_columns_take_the_documented_defaults(tmp_path: Path) 
     assert snapshot.rows(taken, "msp_settings") == [
         {"setting": "billable_goal_period", "value": "month"},
         {"setting": "history_start", "value": "2000-01-01"},
+        {"setting": "period_close_business_days", "value": "5"},
+        {"setting": "restatement_threshold_pct", "value": "1"},
+        {"setting": "restatement_severity", "value": "warn"},
     ]
     shipped = snapshot.take(DEFAULT_SEEDS_DIR)
     assert taken.sources["value_map.csv"] == shipped.sources["value_map.csv"]

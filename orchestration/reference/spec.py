@@ -460,6 +460,26 @@ TIMESLIP_WAIVERS = ReferenceFile(
     ),
 )
 
+RESTATEMENT_APPROVALS = ReferenceFile(
+    "restatement_approvals",
+    "Auditors' approvals of restated figures of closed months.",
+    key=("client_id", "month", "figure"),
+    required=False,
+    columns=(
+        _id("client_id", "Client whose month was restated.", references=("clients", "client_id")),
+        RefColumn("month", "date", "A date of the restated month (its first day, usually)."),
+        RefColumn(
+            "figure",
+            "text",
+            "The restated figure, as `restatements.figure` names it: a column of "
+            "fct_client_months, or `sla_policy_attainment_pct[<priority> <metric>]`.",
+        ),
+        RefColumn("approved_by", "text", "Auditor who approved."),
+        RefColumn("approved_at", "instant", "When, ISO 8601 (without an offset: UTC)."),
+        RefColumn("reason", "text", "The auditor's reason.", nullable=True),
+    ),
+)
+
 VALUE_MAP = ReferenceFile(
     "value_map",
     "A PSA's own statuses, priorities and channels, mapped onto the contract's.",
@@ -511,6 +531,7 @@ REFERENCE: dict[str, ReferenceFile] = {
         XLA_TARGETS,
         TIMESLIP_RULES,
         TIMESLIP_WAIVERS,
+        RESTATEMENT_APPROVALS,
         VALUE_MAP,
         MSP_SETTINGS_FILE,
     )

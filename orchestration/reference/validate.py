@@ -7,6 +7,11 @@ checked against `spec.py`. Then the files are checked against each other: a cale
 contract tier or an engineer that nothing defines, a pause status that is neither the
 contract's nor mapped, a client whose tier lacks a policy.
 
+A date-effective file (`valid_from` / `valid_to`, spec.VALIDITY) may hold several rows of
+one key, each in force over its own dates; only two in force on a day in common collide.
+What one file defines for another is what any of its versions defines: versions that
+follow one another in time never make a reference look missing.
+
 Each problem is one `Problem`: file, line, column and reason. A file with problems is
 not built from: the run is refused as a whole (exit 2), since reference data that is
 half right moves every client's numbers.
@@ -298,21 +303,72 @@ def read_table(spec: ReferenceFile, path: Path, problems: list[Problem]) -> Refe
 
 
 def _check_keys(table: ReferenceTable, problems: list[Problem]) -> None:
+    """A key names one row, or, in a file with `valid_from` / `valid_to`, rows in force one
+    after another: two rows of one key are refused when they are in force on a day in
+    common. A row is named once, against the first earlier row it collides with."""
     key = table.spec.key
     if not key:
         return
-    seen: dict[tuple[str, ...], int] = {}
-    for row, line in zip(table.rows, table.lines, strict=True):
+    seen: dict[tuple[str, ...], list[tuple[int, tuple[str, str]]]] = {}
+    for line, row in zip(table.lines, table.rows, strict=True):
         values = tuple(row[c] for c in key)
         if not all(values):
             continue
-        if values in seen:
-            shown = ", ".join(f"{c} {show(v)}" for c, v in zip(key, values, strict=True))
-            problems.append(
-                Problem(table.spec.file_name, line, key[-1], f"{shown} repeats line {seen[values]}")
-            )
+        validity = _validity(table, line, row)
+        if validity is None:
+            continue  # its own problem is reported already
+        earlier = seen.setdefault(values, [])
+        other = next(((o, v) for o, v in earlier if _overlap(validity, v)), None)
+        earlier.append((line, validity))
+        if other is None:
+            continue
+        other_line, other_validity = other
+        shown = ", ".join(f"{c} {show(v)}" for c, v in zip(key, values, strict=True))
+        if validity == other_validity == ("", ""):
+            reason = f"{shown} repeats line {other_line}"
         else:
-            seen[values] = line
+            reason = (
+                f"{shown} in force {_in_force(validity)} overlaps line {other_line} "
+                f"(in force {_in_force(other_validity)})"
+            )
+        problems.append(Problem(table.spec.file_name, line, key[-1], reason))
+
+
+# The columns that date a row (spec.VALIDITY): both local dates, both included.
+VALID_FROM, VALID_TO = "valid_from", "valid_to"
+
+
+def _is_dated(spec: ReferenceFile) -> bool:
+    return VALID_FROM in spec.column_names
+
+
+def _validity(table: ReferenceTable, line: int, row: dict[str, str]) -> tuple[str, str] | None:
+    """The row's (valid_from, valid_to), `""` for an open end; None when either is not a
+    date or valid_to is before valid_from (each is its own problem: the row is in force on
+    no day that can be told)."""
+    if not _is_dated(table.spec):
+        return ("", "")
+    if (line, VALID_FROM) in table.invalid or (line, VALID_TO) in table.invalid:
+        return None
+    first, last = row[VALID_FROM], row[VALID_TO]
+    if first and last and last < first:
+        return None
+    return (first, last)
+
+
+def _overlap(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two validity ranges share a day. Both ends are included: a row in force to
+    2026-02-28 and one from 2026-03-01 follow one another; to and from 2026-03-01 share it.
+    Dates are ISO strings, so they compare as text; an empty end is open."""
+    (first, last), (other_first, other_last) = one, other
+    return (not last or not other_first or other_first <= last) and (
+        not other_last or not first or first <= other_last
+    )
+
+
+def _in_force(validity: tuple[str, str]) -> str:
+    first, last = validity
+    return f"{first or '(always)'}..{last or '(open)'}"
 
 
 def _rows(table: ReferenceTable) -> Iterable[tuple[int, dict[str, str]]]:
@@ -379,7 +435,8 @@ def _check_references(tables: dict[str, ReferenceTable], problems: list[Problem]
 
 def _check_pairs(tables: dict[str, ReferenceTable], problems: list[Problem]) -> None:
     """Rules between the columns of one row."""
-    pairs = (("clients", "contract_start", "contract_end"), ("engineers", "start_date", "end_date"))
+    pairs = [("clients", "contract_start", "contract_end"), ("engineers", "start_date", "end_date")]
+    pairs += [(name, VALID_FROM, VALID_TO) for name, t in tables.items() if _is_dated(t.spec)]
     for name, first, last in pairs:
         for line, row, _ in _written_rows(tables[name]):
             dated = _is_date(row[first]) and _is_date(row[last])
@@ -482,9 +539,11 @@ def _minutes(text: str) -> int | None:
 
 
 def _check_calendars(tables: dict[str, ReferenceTable], problems: list[Problem]) -> None:
-    """Each opening window opens before it closes and overlaps no other of its day."""
-    pieces: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
-    for line, row, _ in _written_rows(tables["business_calendars"]):
+    """Each opening window opens before it closes and overlaps no other of its day that is
+    in force on a day in common (the calendar's hours may change from a date on)."""
+    table = tables["business_calendars"]
+    pieces: dict[tuple[str, str], list[tuple[int, int, int, tuple[str, str]]]] = {}
+    for line, row, _ in _written_rows(table):
         opens, closes = _minutes(row["opens_at"]), _minutes(row["closes_at"])
         if opens is None or closes is None:
             continue
@@ -500,25 +559,36 @@ def _check_calendars(tables: dict[str, ReferenceTable], problems: list[Problem])
                 )
             )
             continue
-        pieces.setdefault((row["calendar_id"], row["weekday"]), []).append((opens, closes, line))
+        validity = _validity(table, line, row)
+        if validity is None:
+            continue
+        pieces.setdefault((row["calendar_id"], row["weekday"]), []).append(
+            (opens, closes, line, validity)
+        )
     for (calendar, weekday), windows in pieces.items():
         windows.sort()
-        # The window that reaches latest so far: any later one opening before it closes
-        # overlaps it.
-        _, reach, reach_line = windows[0]
-        for opens, closes, line in windows[1:]:
-            if opens < reach:
-                problems.append(
-                    Problem(
-                        "business_calendars.csv",
-                        line,
-                        "opens_at",
-                        f"{_hhmm(opens)}-{_hhmm(closes)} overlaps the window of "
-                        f"line {reach_line} (calendar {show(calendar)}, weekday {weekday})",
-                    )
+        for index, (opens, closes, line, validity) in enumerate(windows):
+            # Of the windows opening before it (or with it) that are in force with it, the
+            # one that reaches latest, the first of those: it overlaps that one if any.
+            reach, reach_line, reach_validity = -1, 0, ("", "")
+            for _, other_closes, other_line, other_validity in windows[:index]:
+                if other_closes > reach and _overlap(validity, other_validity):
+                    reach, reach_line, reach_validity = other_closes, other_line, other_validity
+            if opens >= reach:
+                continue
+            where = f"calendar {show(calendar)}, weekday {weekday}"
+            if validity == reach_validity == ("", ""):
+                reason = (
+                    f"{_hhmm(opens)}-{_hhmm(closes)} overlaps the window of "
+                    f"line {reach_line} ({where})"
                 )
-            if closes > reach:
-                reach, reach_line = closes, line
+            else:
+                reason = (
+                    f"{_hhmm(opens)}-{_hhmm(closes)} in force {_in_force(validity)} overlaps "
+                    f"the window of line {reach_line} ({where}, in force "
+                    f"{_in_force(reach_validity)})"
+                )
+            problems.append(Problem("business_calendars.csv", line, "opens_at", reason))
 
 
 def _hhmm(minutes: int) -> str:

@@ -206,6 +206,12 @@ def add_column(file: str, name: str, value: str, *, at: int | None = None) -> Ch
     return change
 
 
+def dated(file: str) -> tuple[Change, Change]:
+    """The optional `valid_from` and `valid_to` columns added, empty in every row (every
+    row in force always, as without them); a case then dates the rows it needs."""
+    return add_column(file, "valid_from", ""), add_column(file, "valid_to", "")
+
+
 def rename_header(file: str, old: str, new: str) -> Change:
     """A column's name in the header changed; the rows stay as they are."""
 
@@ -390,6 +396,61 @@ REFUSED: list[Case] = [
             )
         ],
     ),
+    # Versions of a row in force one after another (valid_from / valid_to) --------------
+    case(
+        # Line 5 is gold P2 resolution, now to 2026-03-31; its new version, inserted as
+        # line 6, starts on 2026-03-01: both are in force for the whole of March.
+        "SLA policy versions in force on a day in common",
+        *dated(SLA),
+        set_cell(SLA, 5, "valid_to", "2026-03-31", row="gold"),
+        copy_row(
+            SLA, 5, row="gold", to=6, target_minutes="420", valid_from="2026-03-01", valid_to=""
+        ),
+        expected=[
+            expect(
+                SLA,
+                6,
+                "metric",
+                "contract_tier 'gold', priority 'P2', metric 'resolution' in force "
+                "2026-03-01..(open) overlaps line 5 (in force (always)..2026-03-31)",
+            )
+        ],
+    ),
+    case(
+        # A dated version added while the undated row (in force always) was left as it is.
+        "timeslip rule version added without ending the row before it",
+        *dated(RULES),
+        copy_row(RULES, 2, row="overlap", to=3, threshold="10", valid_from="2026-03-01"),
+        expected=[
+            expect(
+                RULES,
+                3,
+                "rule_id",
+                "rule_id 'overlap' in force 2026-03-01..(open) overlaps line 2 "
+                "(in force (always)..(open))",
+            )
+        ],
+    ),
+    case(
+        # Only the reversed range is said: a row in force on no day collides with none,
+        # not even gold nps's other version (line 4) in force from 2026-02-01.
+        "valid_to before valid_from",
+        *dated(XLA),
+        set_cells(XLA, 3, row="gold", valid_from="2026-03-01", valid_to="2026-02-28"),
+        copy_row(XLA, 3, row="gold", to=4, target="45", valid_from="2026-02-01", valid_to=""),
+        expected=[expect(XLA, 3, "valid_to", "2026-02-28 is before valid_from 2026-03-01")],
+    ),
+    case(
+        # C003 to 2025-12-31, its next version (line 5) from a date that is not one: that
+        # is the problem, not when the version is in force, which cannot be told.
+        "valid_from not a date",
+        *dated(C),
+        set_cell(C, 4, "valid_to", "2025-12-31", row="C003"),
+        copy_row(
+            C, 4, row="C003", to=5, contract_tier="gold", valid_from="01/01/2026", valid_to=""
+        ),
+        expected=[expect(C, 5, "valid_from", "'01/01/2026' is not a YYYY-MM-DD date")],
+    ),
     # Calendars --------------------------------------------------------------------------
     case(
         "calendar window closes before it opens",
@@ -415,6 +476,35 @@ REFUSED: list[Case] = [
                 19,
                 "opens_at",
                 "11:30-17:00 overlaps the window of line 18 (calendar 'cal_de', weekday 1)",
+            )
+        ],
+    ),
+    case(
+        # cal_de's Monday (lines 18 08:00-12:00 and 19 13:00-17:00) becomes 09:00-17:00
+        # from 2026-03-01 (inserted as line 20), but line 19 is left in force to
+        # 2026-03-01 itself: both ends are included, so on that day 13:00-17:00 (opening
+        # later) overlaps 09:00-17:00. Line 18 ends on 2026-02-28 and overlaps nothing.
+        "calendar windows of one day overlap on a day both are in force",
+        *dated(CAL),
+        set_cell(CAL, 18, "valid_to", "2026-02-28", row="cal_de"),
+        set_cell(CAL, 19, "valid_to", "2026-03-01", row="cal_de"),
+        copy_row(
+            CAL,
+            18,
+            row="cal_de",
+            to=20,
+            opens_at="09:00",
+            closes_at="17:00",
+            valid_from="2026-03-01",
+            valid_to="",
+        ),
+        expected=[
+            expect(
+                CAL,
+                19,
+                "opens_at",
+                "13:00-17:00 in force (always)..2026-03-01 overlaps the window of line 20 "
+                "(calendar 'cal_de', weekday 1, in force 2026-03-01..(open))",
             )
         ],
     ),
@@ -963,6 +1053,67 @@ TOLERATED: list[Case] = [
             CAL, 12, row="cal_us_retail", to=13, weekday="7", opens_at="00:00", closes_at="02:00"
         ),
     ),
+]
+
+# Versions of a row in force one after another: a day apart, nothing in common.
+TOLERATED += [
+    case(
+        # Line 5 (gold P2 resolution) to 2026-02-28, its new version from 2026-03-01.
+        "SLA policy versions one after another",
+        *dated(SLA),
+        set_cell(SLA, 5, "valid_to", "2026-02-28", row="gold"),
+        copy_row(
+            SLA, 5, row="gold", to=6, target_minutes="420", valid_from="2026-03-01", valid_to=""
+        ),
+    ),
+    case(
+        # Three versions of C003: silver, then gold for 2026, then silver again. The
+        # references and the tier's policies hold for each.
+        "client versions changing tier",
+        *dated(C),
+        set_cell(C, 4, "valid_to", "2025-12-31", row="C003"),
+        copy_row(
+            C, 4, row="C003", to=5, contract_tier="gold", valid_from="2026-01-01", valid_to=""
+        ),
+        set_cell(C, 5, "valid_to", "2026-12-31", row="C003"),
+        copy_row(C, 4, row="C003", to=6, valid_from="2027-01-01", valid_to=""),
+    ),
+    case(
+        # cal_de's Monday, 08:00-12:00 and 13:00-17:00 to 2026-02-28, then 09:00-17:00:
+        # the windows overlap in time but are never in force on one day.
+        "calendar hours changing on a date",
+        *dated(CAL),
+        set_cell(CAL, 18, "valid_to", "2026-02-28", row="cal_de"),
+        set_cell(CAL, 19, "valid_to", "2026-02-28", row="cal_de"),
+        copy_row(
+            CAL,
+            18,
+            row="cal_de",
+            to=20,
+            opens_at="09:00",
+            closes_at="17:00",
+            valid_from="2026-03-01",
+            valid_to="",
+        ),
+    ),
+    case(
+        # round_heaping switched off from 2026-01-01: the disabled version needs no
+        # secondary_threshold, the enabled one before it still has it.
+        "timeslip rule disabled from a date",
+        *dated(RULES),
+        set_cell(RULES, 9, "valid_to", "2025-12-31", row="round_heaping"),
+        copy_row(
+            RULES,
+            9,
+            row="round_heaping",
+            to=10,
+            enabled="false",
+            secondary_threshold="",
+            valid_from="2026-01-01",
+            valid_to="",
+        ),
+    ),
+    case("validity columns present and empty", *dated(E), *dated(HOL), *dated(XLA)),
 ]
 
 CASES: list[Case] = REFUSED + TOLERATED

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.reference.spec import REFERENCE_FILES
+from orchestration.reference.spec import REFERENCE_FILES, VALIDITY
 from xla_lab.generate.calendars import BusinessCalendar
 from xla_lab.generate.holidays import public_holidays
 from xla_lab.generate.people import (
@@ -40,6 +40,7 @@ from xla_lab.generate.policies import (
 )
 
 ALWAYS_HOLIDAY_YEAR = 2026
+VALIDITY_COLUMNS = frozenset(c.name for c in VALIDITY)
 
 # Opening hours per calendar: ISO weekday -> (open, close) in local HH:MM.
 CALENDAR_HOURS: dict[str, dict[int, tuple[tuple[str, str], ...]]] = {
@@ -212,7 +213,8 @@ def write_reference_files(ref: Reference, seeds_dir: Path) -> list[Path]:
         path = seeds_dir / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(REFERENCE_FILES[name])
+            # The generated MSP's reference data is always in force: no validity columns.
+            writer.writerow(c for c in REFERENCE_FILES[name] if c not in VALIDITY_COLUMNS)
             writer.writerows(rows)
         written.append(path)
     return sorted(written)
