@@ -26,8 +26,10 @@ from typing import Any
 
 import duckdb
 
+from orchestration import engine
 from orchestration.audit_site.gx_docs import DocsPage, copy_data_docs
 from orchestration.config import Settings
+from orchestration.publish import closed_months
 from orchestration.publish.publisher import Publication, publications
 from orchestration.quality import results
 from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
@@ -584,6 +586,72 @@ def _quarantine(table: WarehouseTable) -> WarehouseTable:
     return table
 
 
+RESTATEMENT_COLUMNS = (
+    "client_id",
+    "month",
+    "figure",
+    "reported_value",
+    "new_value",
+    "change_pct",
+    "large",
+    "approved",
+    "reported_by",
+    "restated_by",
+    "cause",
+)
+
+
+def _restatement_row(r: closed_months.Restatement) -> list[str]:
+    return [
+        r.client_id,
+        r.month[:7],
+        r.figure,
+        r.reported_value or "",
+        r.new_value or "",
+        "" if r.change_pct is None else f"{r.change_pct:.2f}",
+        "large" if r.is_large else "",
+        "approved" if r.is_approved else "",
+        r.reported_run_id[:8],
+        r.run_id[:8],
+        r.cause,
+    ]
+
+
+def _restatements_page(
+    settings: Settings, publishing: Publication | None, run_id: str, *, pending: bool
+) -> dict[str, Any]:
+    """The closed months reported and their restatements; for a blocked run, also those
+    its build would make (what an auditor is asked to approve)."""
+    from orchestration.reference import snapshot
+
+    found = closed_months.history(
+        settings,
+        also=publishing.run_id if publishing else None,
+        also_at=publishing.published_at if publishing else "",
+    )
+    reference = snapshot.for_run(settings, run_id).folder
+    rules = closed_months.rules(reference)
+    waiting: list[closed_months.Restatement] = []
+    if pending:
+        try:
+            with engine.current(settings).reader() as build:
+                current = closed_months.closed_figures(build)
+            waiting = closed_months.compare(current, found, rules).restatements
+        except Exception:  # the build may be broken: the check says why
+            waiting = []
+    restated = found.restatements()
+    return {
+        "columns": RESTATEMENT_COLUMNS,
+        "restatements": [_restatement_row(r) for r in reversed(restated)],
+        "pending": [_restatement_row(r) for r in waiting],
+        "large": sum(1 for r in restated if r.is_large),
+        "reported_months": len(found.reported),
+        "threshold": f"{rules.threshold_pct:g}",
+        "severity": rules.severity,
+        "close_days": rules.close_business_days,
+    }
+
+
 def build_site(
     out_dir: Path,
     *,
@@ -693,6 +761,10 @@ def build_site(
             },
         ),
     }
+    pages["restatements.html"] = (
+        "restatements.html.j2",
+        _restatements_page(settings, publishing, run_id, pending=blocked and not refused),
+    )
     if docs_pages:
         pages["gx/index.html"] = (
             "gx_index.html.j2",

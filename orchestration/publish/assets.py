@@ -123,6 +123,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             lambda message: say(context, message),
         ),
         seeds=reference.sources,
+        reference=reference.folder,
     )
     say(context, f"Published {settings.published_db} (as_of {publication.as_of})")
     if engine_name() == "spark":

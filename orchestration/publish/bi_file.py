@@ -51,6 +51,54 @@ AUDIT_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "checks_warned": "warn checks that did not pass in the publishing run.",
         },
     ),
+    "reported_client_months": (
+        "The figures of each closed client-month as first reported, append-only and kept "
+        "across full refreshes and backfills: every column of fct_client_months and the "
+        "SLA attainment of each policy, one row per figure, with the publication that "
+        "reported them. A later change to a figure is a row of restatements.",
+        {
+            "client_id": "The client.",
+            "month": "First day of the client-local month.",
+            "figure": (
+                "A column of fct_client_months, or sla_policy_attainment_pct[<priority> "
+                "<metric>] for fct_client_month_sla_policies.attainment_pct."
+            ),
+            "value": "The figure as reported, exactly (numbers in full); null when empty.",
+            "value_number": "The figure as a number, when it is one.",
+            "run_id": "The publication that reported it.",
+            "reported_at": "When that publication was made (UTC).",
+        },
+    ),
+    "restatements": (
+        "Every change to a figure of a closed, reported client-month: the value it stood "
+        "at, the new value, the publication of each and what changed in between. "
+        "Append-only; the restated month's review stays as it was sent.",
+        {
+            "client_id": "The client.",
+            "month": "First day of the client-local month.",
+            "figure": "The figure, as reported_client_months names it.",
+            "reported_value": "The value the month stood at: as reported, or as last restated.",
+            "reported_run_id": "The publication that stated reported_value.",
+            "reported_at": "When that publication was made (UTC).",
+            "new_value": "The value now published.",
+            "run_id": "The publication that restated it.",
+            "restated_at": "When that publication was made (UTC).",
+            "change_pct": (
+                "The change in percent of reported_value; null when either is not a number "
+                "or reported_value is 0."
+            ),
+            "is_large": (
+                "Whether the change is beyond restatement_threshold_pct (msp_settings.csv), "
+                "or a value that is not a number changed."
+            ),
+            "is_approved": "Whether an auditor approved the figure in restatement_approvals.csv.",
+            "cause": (
+                "What changed between the two publications, as far as the warehouse can "
+                "tell: landing files that arrived, reference files changed, the code."
+            ),
+            "statement": "The restatement in words, as the client's next review says it.",
+        },
+    ),
     "audit_ingested_files": (
         "Every landing file ingested: where its rows went. rows_in = rows_loaded + "
         "rows_quarantined for every file.",

@@ -29,6 +29,7 @@ from orchestration.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
 from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic
 from orchestration.ingest import ledger
+from orchestration.publish import closed_months
 from orchestration.publish.bi_file import (  # noqa: F401  (the BI file's names, as before)
     AUDIT_DOCS,
     PUBLISHED_STORAGE_VERSION,
@@ -259,6 +260,7 @@ def publish(
     relations: Sequence[PublishedRelation],
     writers: Sequence[ReleaseWriter] = (),
     seeds: dict[str, str] | None = None,
+    reference: Path | None = None,
 ) -> Publication:
     """Publish this run's build as a new release and point `published/` at it, atomically.
 
@@ -267,7 +269,12 @@ def publish(
     is replaced in one rename. A reader sees the whole previous release or the whole
     new one, never a warehouse from one run beside reports from another; a reader that
     already has the old file open keeps its consistent copy. `seeds` are the reference
-    files the build was made from (default: the reference folder as it is now).
+    files the build was made from (default: the reference folder as it is now), and
+    `reference` the run's snapshot of them (default: the reference folder).
+
+    Before anything is visible, the figures of closed months are compared with what was
+    reported for them: the months reported first now, and the restatements of those
+    reported before, are recorded with the audit history (`closed_months`).
     """
     files, seeds = inputs_of(settings, seeds)
     with engine.current(settings).reader() as build:
@@ -286,9 +293,17 @@ def publish(
     )
     release_id = f"{now:%Y%m%dT%H%M%S}Z-{run_id[:8]}"
     recover(settings)
+    with engine.current(settings).reader() as build:
+        closed = closed_months.record(settings, publication, reference or settings.seeds_dir, build)
     incoming = releases_dir(settings) / f".incoming-{release_id}"
     incoming.mkdir(parents=True)
-    _write_warehouse(settings, incoming / settings.published_db.name, relations, publication)
+    _write_warehouse(
+        settings,
+        incoming / settings.published_db.name,
+        relations,
+        publication,
+        closed_months.tables(closed),
+    )
     (incoming / RELEASE_RECORD).write_text(
         json.dumps(asdict(publication), indent=2, sort_keys=True)
     )
@@ -313,6 +328,7 @@ def _write_warehouse(
     path: Path,
     relations: Sequence[PublishedRelation],
     publication: Publication,
+    closed: dict[str, pa.Table],
 ) -> None:
     """The BI file (and, on Spark, the published schema): the marts and seeds of the
     build with their descriptions, plus the audit tables."""
@@ -320,6 +336,7 @@ def _write_warehouse(
         "audit_check_results": results.history(settings),
         "audit_publications": _publications_table([*publications(settings), publication]),
         "audit_ingested_files": _ingested_files_table(settings),
+        **closed,
     }
     engine.current(settings).publish(path, relations, audit_tables)
 
@@ -386,6 +403,7 @@ def recover(settings: Settings) -> list[str]:
         else:
             shutil.rmtree(release, ignore_errors=True)
             done.append(f"removed {release.name}, a release never published")
+    done.extend(closed_months.forget_unpublished(settings))
     if done and root.exists():
         prune_releases(settings)
     return done

@@ -21,7 +21,9 @@ from orchestration.faults import maybe_crash
 from orchestration.ingest import ledger
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.ingest.landing import QUARANTINE_DIR
+from orchestration.publish import closed_months
 from orchestration.quality import results
+from orchestration.reference import snapshot
 from orchestration.resources import XlaRun, say
 from orchestration.warehouse.assets import layer, warehouse_models
 from orchestration.warehouse.timeslip_rules import timeslip_rules
@@ -324,6 +326,15 @@ def _weighed() -> list[dg.AssetKey]:
             for name in RULE_CHECKS
         ),
         dg.AssetCheckSpec(
+            closed_months.CHECK_NAME,
+            asset=GATE_KEY,
+            description=(
+                "Restatements of closed, reported client-months beyond the threshold of "
+                "msp_settings.csv and not approved in restatement_approvals.csv (warn, or "
+                "error where the MSP set restatement_severity)."
+            ),
+        ),
+        dg.AssetCheckSpec(
             HELD_TICKETS_CHECK,
             asset=GATE_KEY,
             description=(
@@ -338,7 +349,11 @@ def quality_gate(
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = xla.settings()
     say(context, "Quality gate: reconciling the layers and weighing every check of the run")
-    own = [*reconcile(settings), build_recorded(results.for_run(settings, context.run.run_id))]
+    own = [
+        *reconcile(settings),
+        build_recorded(results.for_run(settings, context.run.run_id)),
+        closed_months.evaluate(settings, snapshot.for_run(settings, context.run.run_id).folder),
+    ]
     maybe_crash("gate.mid_checks")
     results.record(settings, context.run.run_id, "gate", own)
     decision = decide(results.for_run(settings, context.run.run_id))

@@ -15,6 +15,7 @@ styles inline, and a Content-Security-Policy refuses anything else. Every figure
 from __future__ import annotations
 
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from orchestration.publish import closed_months
 from orchestration.reports import charts
 from orchestration.reports.facts import ClientMonth, Facts, Row, read_facts
 from orchestration.reports.wording import (
@@ -100,6 +102,10 @@ class MonthStatus:
     row: Row
     page: str | None
     holds: list[Row] = field(default_factory=list)
+    # The local date the month's figures were first reported (its page is kept as it
+    # was then), and the restatements of them since, in words.
+    reported_on: str | None = None
+    restated: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -150,15 +156,19 @@ def page_counts(statuses: list[MonthStatus]) -> dict[str, int]:
         "published": len([s for s in statuses if s.page]),
         "held": len([s for s in statuses if not s.page]),
         "month_to_date": len([s for s in statuses if not s.row["is_month_complete"]]),
+        "reported": len([s for s in statuses if s.reported_on]),
     }
 
 
 class ReportBuilder:
     """Renders the pages of one build's facts."""
 
-    def __init__(self, facts: Facts, run_id: str | None) -> None:
+    def __init__(
+        self, facts: Facts, run_id: str | None, closed: closed_months.History | None = None
+    ) -> None:
         self.facts = facts
         self.run_id = run_id
+        self.closed = closed
         self.env = jinja_environment(TEMPLATES_DIR)
         self.peers = self._quadrant_points()
 
@@ -511,6 +521,24 @@ class ReportBuilder:
             )
         return None
 
+    def _restatement_notes(self, client_id: str, month: date) -> list[str]:
+        """The restatements of the client's earlier months that its next review reports:
+        those made since the month before this one was reported (every one, if it was
+        not), so each is told in one review, the first one after it."""
+        if self.closed is None:
+            return []
+        order = {record.run_id: i for i, record in enumerate(self.closed.records)}
+        previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+        reported_by = self.closed.reported.get((client_id, previous))
+        since = order.get(reported_by, -1) if reported_by else -1
+        return [
+            r.sentence()
+            for r in self.closed.restatements()
+            if r.client_id == client_id
+            and r.month < month.isoformat()
+            and order.get(r.run_id, -1) >= since
+        ]
+
     def _as_of_text(self, timezone: str | None) -> str:
         as_of = self.facts.as_of
         if as_of is None:
@@ -539,6 +567,7 @@ class ReportBuilder:
             month_to_date=not row["is_month_complete"],
             as_of_text=self._as_of_text(timezone),
             history_note=self._history_note(month, timezone),
+            restatements=self._restatement_notes(client_id, month),
             headline=self._headline(row, tier),
             policies=self._policies(key),
             charts=self._charts(client_id, month, tier),
@@ -577,6 +606,8 @@ def build_reports(
     warehouse: Path,
     months: Iterable[date] | None = None,
     run_id: str | None = None,
+    closed: closed_months.History | None = None,
+    kept_root: Path | None = None,
 ) -> list[Path]:
     """Write the service reviews of a built warehouse into `out_dir`; return the reviews.
 
@@ -585,10 +616,19 @@ def build_reports(
     client with a row: a review when the client-month has no hold, and a line in the
     month's index either way. `warehouse` is opened read-only and closed before the
     pages are written; `run_id` names the run on every page.
+
+    With `closed` (the record of closed months), the review of a month already reported
+    is the page kept when it was first reported (under `kept_root`), byte for byte; the
+    month's index says when it was reported and lists its restatements beside it.
     """
     facts = read_facts(warehouse)
     wanted = sorted(set(months)) if months is not None else facts.months()
-    builder = ReportBuilder(facts, run_id)
+    builder = ReportBuilder(facts, run_id, closed)
+    kept = closed.kept_pages() if closed is not None and kept_root is not None else {}
+    reported = closed.reported if closed is not None else {}
+    restated: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for restatement in closed.restatements() if closed is not None else []:
+        restated[(restatement.client_id, restatement.month)].append(restatement.sentence())
     out_dir.mkdir(parents=True, exist_ok=True)
     by_month: dict[date, list[str]] = defaultdict(list)
     for client_id, month in facts.client_months:
@@ -604,12 +644,31 @@ def build_reports(
             client = facts.clients.get(client_id, {"client_id": client_id, "client_name": None})
             holds = facts.holds.get((client_id, month), [])
             page = None
-            if not holds:
+            key = (client_id, month.isoformat())
+            first_run = reported.get(key)
+            if not holds or first_run:
                 page = page_name(client_id)
                 path = folder / page
-                path.write_text(builder.report(client_id, month), encoding="utf-8")
+                relative = f"{month_key(month)}/{page}"
+                if relative in kept and kept_root is not None:
+                    shutil.copyfile(kept_root / kept[relative], path)
+                else:
+                    path.write_text(builder.report(client_id, month), encoding="utf-8")
                 written.append(path)
-            statuses.append(MonthStatus(client=client, row=row, page=page, holds=holds))
+            statuses.append(
+                MonthStatus(
+                    client=client,
+                    row=row,
+                    page=page,
+                    holds=holds,
+                    reported_on=(
+                        closed.published_at.get(first_run, "")[:10] or "now"
+                        if closed is not None and first_run
+                        else None
+                    ),
+                    restated=restated.get(key, []),
+                )
+            )
         (folder / "index.html").write_text(builder.month_index(month, statuses), encoding="utf-8")
         summary.append(
             {

@@ -27,6 +27,8 @@ RUN_METADATA: dict[str, tuple[str, ...]] = {
     "audit_ingested_files": ("run_id", "ingested_at"),
     "audit_publications": ("run_id", "published_at"),
     "quarantine_rows": ("run_id", "ingested_at"),
+    "reported_client_months": ("run_id", "reported_at"),
+    "restatements": ("reported_run_id", "reported_at", "run_id", "restated_at"),
 }
 
 
