@@ -266,6 +266,9 @@ def test_a_late_ticket_file_restates_the_month_and_keeps_its_page(msp: Msp) -> N
     assert resolution["cause"] == "ticket_events_20260413.csv, tickets_20260413.csv arrived"
     opened = restated["tickets_opened"]
     assert (opened["reported_value"], opened["new_value"]) == ("4", "5")
+    # Stated by the first run, but unchanged by the second: the file is its cause, not
+    # the holiday of the run in between.
+    assert opened["cause"] == "ticket_events_20260413.csv, tickets_20260413.csv arrived"
     assert msp.page() == (msp.root / "march.html").read_bytes()
     index = (msp.data / "published" / "reports" / "2026-03" / "index.html").read_text()
     assert "resolution SLA attainment restated from 100.0% to 80.0%" in index

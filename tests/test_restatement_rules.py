@@ -130,7 +130,23 @@ def test_the_cause_names_what_changed_between_two_publications() -> None:
         "code_version": "1.0+def",
     }
     assert closed_months.cause(before, after) == (
-        "tickets_20260413.csv arrived; holidays.csv changed; "
-        "the code changed (1.0+abc to 1.0+def)"
+        "tickets_20260413.csv arrived; holidays.csv changed; the code changed (1.0+abc to 1.0+def)"
     )
     assert closed_months.cause(before, before) == "nothing recorded changed"
+
+
+def test_a_review_tells_the_headline_figures_and_counts_the_rest() -> None:
+    def restated(figure: str, old: str, new: str) -> closed_months.Restatement:
+        return closed_months.Restatement("C1", "2026-03-01", figure, old, "run-1", new)
+
+    lines = closed_months.told(
+        [
+            restated("resolution_clocks_met", "3", "4"),
+            restated("resolution_attainment_pct", "75.0", "100.0"),
+            restated("sla_policy_attainment_pct[P3 resolution]", "75.0", "100.0"),
+        ]
+    )
+    assert lines == [
+        "March 2026: resolution SLA attainment restated from 75.0% to 100.0%",
+        "March 2026: 2 more figures restated with them (the warehouse's restatements list each)",
+    ]

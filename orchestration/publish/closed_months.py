@@ -72,6 +72,23 @@ SPOKEN = {
     "negative_follow_up_pct": "negative responses followed up on time",
 }
 
+# The figures a client's review tells restatements of, one by one; the others (counts
+# behind them, per-policy attainment) are summed up in one line, and are all in the
+# warehouse's `restatements`.
+HEADLINE = (
+    "tickets_opened",
+    "first_response_attainment_pct",
+    "resolution_attainment_pct",
+    "sla_attainment_pct",
+    "sla_met",
+    "happiness",
+    "nps",
+    "avg_lost_time_minutes",
+    "negative_follow_up_pct",
+    "xla_status",
+    "is_watermelon",
+)
+
 ClientMonth = tuple[str, str]  # (client_id, YYYY-MM-DD of the month's first day)
 
 
@@ -205,6 +222,24 @@ class History:
 
     def restatements(self) -> list[Restatement]:
         return [Restatement(**row) for record in self.records for row in record.restatements]
+
+
+def told(restatements: Iterable[Restatement]) -> list[str]:
+    """Restatements as a review tells them: each headline figure in a sentence, in the
+    order they were made, then how many other figures of the month changed with them."""
+    lines: list[str] = []
+    others: dict[str, int] = {}
+    for r in restatements:
+        if r.figure in HEADLINE:
+            lines.append(r.sentence())
+        else:
+            others[r.month] = others.get(r.month, 0) + 1
+    for month, count in sorted(others.items()):
+        lines.append(
+            f"{date.fromisoformat(month):%B %Y}: {count} more figure{'s' if count != 1 else ''} "
+            "restated with them (the warehouse's restatements list each)"
+        )
+    return lines
 
     def kept_pages(self) -> dict[str, Path]:
         """Each kept review page, by its path under the reports folder, and where it is."""
@@ -408,15 +443,13 @@ def record(settings: Settings, publication: Any, reference: Path, build: engine.
     past = history(settings)
     comparison = compare(closed_figures(build), past, rules(reference))
     now = asdict(publication)
-    by_run = {p.run_id: asdict(p) for p in publications(settings)}
+    # The figure stood at its stated value in every publication since the one that
+    # stated it (else that publication would have restated it): it changed after the
+    # latest one, so the cause is what changed since then.
+    earlier = publications(settings)
+    before = asdict(earlier[-1]) if earlier else None
     restated = [
-        Restatement(
-            **{
-                **asdict(r),
-                "run_id": publication.run_id,
-                "cause": cause(by_run.get(r.reported_run_id), now),
-            }
-        )
+        Restatement(**{**asdict(r), "run_id": publication.run_id, "cause": cause(before, now)})
         for r in comparison.restatements
     ]
     mine = Record(

@@ -531,13 +531,13 @@ class ReportBuilder:
         previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
         reported_by = self.closed.reported.get((client_id, previous))
         since = order.get(reported_by, -1) if reported_by else -1
-        return [
-            r.sentence()
+        return closed_months.told(
+            r
             for r in self.closed.restatements()
             if r.client_id == client_id
             and r.month < month.isoformat()
             and order.get(r.run_id, -1) >= since
-        ]
+        )
 
     def _as_of_text(self, timezone: str | None) -> str:
         as_of = self.facts.as_of
@@ -626,9 +626,9 @@ def build_reports(
     builder = ReportBuilder(facts, run_id, closed)
     kept = closed.kept_pages() if closed is not None and kept_root is not None else {}
     reported = closed.reported if closed is not None else {}
-    restated: dict[tuple[str, str], list[str]] = defaultdict(list)
+    restated: dict[tuple[str, str], list[closed_months.Restatement]] = defaultdict(list)
     for restatement in closed.restatements() if closed is not None else []:
-        restated[(restatement.client_id, restatement.month)].append(restatement.sentence())
+        restated[(restatement.client_id, restatement.month)].append(restatement)
     out_dir.mkdir(parents=True, exist_ok=True)
     by_month: dict[date, list[str]] = defaultdict(list)
     for client_id, month in facts.client_months:
@@ -666,7 +666,7 @@ def build_reports(
                         if closed is not None and first_run
                         else None
                     ),
-                    restated=restated.get(key, []),
+                    restated=closed_months.told(restated.get(key, [])),
                 )
             )
         (folder / "index.html").write_text(builder.month_index(month, statuses), encoding="utf-8")
