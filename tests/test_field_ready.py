@@ -234,7 +234,8 @@ def test_reference_data_with_only_the_contract_columns_gives_the_same_marts(
     finally:
         con.close()
     assert holidays[0] > 0 and holidays[1] == 0
-    assert columns == ["calendar_id", "holiday_date", "holiday_name"]
+    # The warehouse's columns, optional ones (validity) filled in: the extra one is gone.
+    assert columns == ["calendar_id", "holiday_date", "holiday_name", "valid_from", "valid_to"]
 
 
 def test_a_psas_own_words_mapped_give_the_same_marts(runs: dict[str, Workspace]) -> None:

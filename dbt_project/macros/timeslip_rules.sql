@@ -44,15 +44,20 @@
 {%- endmacro %}
 
 {#-
-    The seed row of one rule when it is switched on: zero rows when it is off or missing,
-    so a rule model that cross joins it emits nothing.
+    The seed rows of one rule while it is switched on: zero rows when it is off or missing,
+    so a rule model that joins it emits nothing. A rule may have several rows, one after
+    another in time (`valid_from` / `valid_to`, local dates, both included; empty =
+    always): a rule model joins the row in force on its subject's date
+    (`is_in_force('rule', <date>)`: the work date, or the first day of the period).
 -#}
 {% macro enabled_timeslip_rule(rule_id) -%}
     select
         rule_id,
         threshold,
         secondary_threshold,
-        tertiary_threshold
+        tertiary_threshold,
+        valid_from,
+        valid_to
     from {{ ref('stg_reference__timeslip_rules') }}
     where rule_id = '{{ rule_id }}' and is_enabled
 {%- endmacro %}

@@ -223,6 +223,12 @@ class History:
     def restatements(self) -> list[Restatement]:
         return [Restatement(**row) for record in self.records for row in record.restatements]
 
+    def kept_pages(self) -> dict[str, Path]:
+        """Each kept review page, by its path under the reports folder, and where it is."""
+        return {
+            page: Path(record.run_id) / page for record in self.records for page in record.pages
+        }
+
 
 def told(restatements: Iterable[Restatement]) -> list[str]:
     """Restatements as a review tells them: each headline figure in a sentence, in the
@@ -240,12 +246,6 @@ def told(restatements: Iterable[Restatement]) -> list[str]:
             "restated with them (the warehouse's restatements list each)"
         )
     return lines
-
-    def kept_pages(self) -> dict[str, Path]:
-        """Each kept review page, by its path under the reports folder, and where it is."""
-        return {
-            page: Path(record.run_id) / page for record in self.records for page in record.pages
-        }
 
 
 def history(settings: Settings, also: str | None = None, also_at: str = "") -> History:

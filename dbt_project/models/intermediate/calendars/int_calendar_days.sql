@@ -3,6 +3,8 @@
     opening minutes, its closing time, whether it is a holiday or a business day, and a
     running count of its business days. Engineer days take their contracted hours from
     here, survey follow-ups their deadline, timeslip rules their business-day counts.
+    Each day takes the opening windows in force on it, and a holiday counts only on a
+    date within its row's validity (`valid_from` / `valid_to`).
 -#}
 with
 
@@ -32,42 +34,6 @@ calendars as (
 
 ),
 
-weekday_hours as (
-
-    select
-        calendar_id,
-        weekday,
-        sum(closes_minute_of_day - opens_minute_of_day) as scheduled_minutes,
-        max(closes_minute_of_day) as closes_minute_of_day
-
-    from opening_hours
-    group by calendar_id, weekday
-
-),
-
-weekly_hours as (
-
-    select
-        calendar_id,
-        sum(scheduled_minutes) as weekly_scheduled_minutes
-
-    from weekday_hours
-    group by calendar_id
-
-),
-
-holiday_dates as (
-
-    select
-        calendar_id,
-        holiday_date,
-        min(holiday_name) as holiday_name
-
-    from holidays
-    group by calendar_id, holiday_date
-
-),
-
 calendar_days as (
 
     select
@@ -80,6 +46,52 @@ calendar_days as (
 
 ),
 
+-- Each day's hours are the calendar's rows in force that day (valid_from / valid_to):
+-- its own weekday's windows, and the whole week's as the rows in force that day give it.
+day_hours as (
+
+    select
+        calendar_days.calendar_id,
+        calendar_days.date_day,
+        sum(
+            case
+                when opening_hours.weekday = calendar_days.day_of_week
+                    then opening_hours.closes_minute_of_day - opening_hours.opens_minute_of_day
+                else 0
+            end
+        ) as scheduled_minutes,
+        max(
+            case
+                when opening_hours.weekday = calendar_days.day_of_week
+                    then opening_hours.closes_minute_of_day
+            end
+        ) as closes_minute_of_day,
+        sum(opening_hours.closes_minute_of_day - opening_hours.opens_minute_of_day)
+            as weekly_scheduled_minutes
+
+    from calendar_days
+    inner join opening_hours
+        on
+            calendar_days.calendar_id = opening_hours.calendar_id
+            and {{ is_in_force('opening_hours', 'calendar_days.date_day') }}
+    group by calendar_days.calendar_id, calendar_days.date_day
+
+),
+
+-- A holiday counts only on a date within its row's validity.
+holiday_dates as (
+
+    select
+        holidays.calendar_id,
+        holidays.holiday_date,
+        min(holidays.holiday_name) as holiday_name
+
+    from holidays
+    where {{ is_in_force('holidays', 'holidays.holiday_date') }}
+    group by holidays.calendar_id, holidays.holiday_date
+
+),
+
 described as (
 
     select
@@ -87,22 +99,20 @@ described as (
         calendar_days.date_day,
         calendar_days.day_of_week,
         holiday_dates.holiday_name,
-        cast(coalesce(weekday_hours.scheduled_minutes, 0) as integer) as scheduled_minutes,
-        cast(weekday_hours.closes_minute_of_day as integer) as closes_minute_of_day,
-        cast(coalesce(weekly_hours.weekly_scheduled_minutes, 0) as integer) as weekly_scheduled_minutes,
+        cast(coalesce(day_hours.scheduled_minutes, 0) as integer) as scheduled_minutes,
+        cast(day_hours.closes_minute_of_day as integer) as closes_minute_of_day,
+        cast(coalesce(day_hours.weekly_scheduled_minutes, 0) as integer) as weekly_scheduled_minutes,
         holiday_dates.holiday_date is not null as is_holiday,
         (
-            coalesce(weekday_hours.scheduled_minutes, 0) > 0
+            coalesce(day_hours.scheduled_minutes, 0) > 0
             and holiday_dates.holiday_date is null
         ) as is_business_day
 
     from calendar_days
-    left join weekday_hours
+    left join day_hours
         on
-            calendar_days.calendar_id = weekday_hours.calendar_id
-            and calendar_days.day_of_week = weekday_hours.weekday
-    left join weekly_hours
-        on calendar_days.calendar_id = weekly_hours.calendar_id
+            calendar_days.calendar_id = day_hours.calendar_id
+            and calendar_days.date_day = day_hours.date_day
     left join holiday_dates
         on
             calendar_days.calendar_id = holiday_dates.calendar_id

@@ -5,7 +5,8 @@
     and the month of as_of. Without a contract_start, a client first seen in the
     extracts' first month is taken to have been a client since they began; one first
     seen later starts with the month of its first ticket or survey response; one not seen
-    yet has no months. Quiet months are rows too.
+    yet has no months. Quiet months are rows too. A month's contract tier is that of the
+    client's version in force on the month's first day (`stg_reference__client_versions`).
 -#}
 with
 
@@ -24,6 +25,12 @@ tickets as (
 surveys as (
 
     select * from {{ ref('stg_psa__surveys') }}
+
+),
+
+client_versions as (
+
+    select * from {{ ref('stg_reference__client_versions') }}
 
 ),
 
@@ -122,7 +129,6 @@ localised as (
 
     select
         clients.client_id,
-        clients.contract_tier,
         cast({{ dbt.date_trunc('month', 'clients.contract_start') }} as date) as contract_start_month,
         cast({{ dbt.date_trunc('month', 'clients.contract_end') }} as date) as contract_end_month,
         cast(
@@ -154,7 +160,6 @@ windows as (
 
     select
         client_id,
-        contract_tier,
         as_of_month,
         case
             when contract_start_month is null and not is_seen_from_the_start
@@ -184,7 +189,6 @@ months as (
 
     select
         windows.client_id,
-        windows.contract_tier,
         windows.as_of_month,
         cast({{ dbt.dateadd('month', 'month_offsets.n', 'windows.first_month') }} as date) as month
 
@@ -197,12 +201,17 @@ months as (
 final as (
 
     select
-        client_id,
-        month,
-        contract_tier,
-        month < as_of_month as is_month_complete
+        months.client_id,
+        months.month,
+        client_versions.contract_tier,
+        months.month < months.as_of_month as is_month_complete
 
     from months
+    inner join client_versions
+        on
+            months.client_id = client_versions.client_id
+            and (client_versions.in_force_from is null or months.month >= client_versions.in_force_from)
+            and (client_versions.in_force_to is null or months.month <= client_versions.in_force_to)
 
 )
 

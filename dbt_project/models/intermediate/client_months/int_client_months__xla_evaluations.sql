@@ -3,7 +3,9 @@
     value, the responses behind it, and the target's status. A target is evaluated only
     with at least `min_responses` responses behind its metric (csat responses for
     happiness and lost time, nps responses for nps, negative csat responses for
-    follow-up) and a value to compare.
+    follow-up) and a value to compare. A month takes the targets in force on its first
+    day (`valid_from` / `valid_to`), and the tier of the client's version in force then
+    (`int_client_months`): a target that changes mid-month applies from the next month.
 -#}
 with
 
@@ -54,7 +56,9 @@ measured as (
 
     from client_months
     inner join targets
-        on client_months.contract_tier = targets.contract_tier
+        on
+            client_months.contract_tier = targets.contract_tier
+            and {{ is_in_force('targets', 'client_months.month') }}
     left join survey_metrics
         on
             client_months.client_id = survey_metrics.client_id

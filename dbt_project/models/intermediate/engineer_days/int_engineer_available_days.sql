@@ -2,13 +2,15 @@
     One row per engineer and every local date of the engineer's calendar: the hours the
     engineer was available that day. The contracted hours of the day on the engineer's
     calendar while employed, none on a holiday, less leave. Engineer days report them for
-    the days worked or scheduled; billable goals add them up over whole periods.
+    the days worked or scheduled; billable goals add them up over whole periods. Each day
+    takes the contract (calendar, weekly hours, start and end) of the engineer's version
+    in force that day (`stg_reference__engineer_versions`).
 -#}
 with
 
 engineers as (
 
-    select * from {{ ref('stg_reference__engineers') }}
+    select * from {{ ref('stg_reference__engineer_versions') }}
 
 ),
 
@@ -42,6 +44,7 @@ described as (
         engineers.engineer_id,
         calendar_days.date_day as work_date,
         engineers.calendar_id,
+        engineers.billable_target_pct,
         calendar_days.holiday_name,
         calendar_days.scheduled_minutes,
         calendar_days.weekly_scheduled_minutes,
@@ -56,7 +59,10 @@ described as (
 
     from engineers
     inner join calendar_days
-        on engineers.calendar_id = calendar_days.calendar_id
+        on
+            engineers.calendar_id = calendar_days.calendar_id
+            and (engineers.in_force_from is null or engineers.in_force_from <= calendar_days.date_day)
+            and (engineers.in_force_to is null or engineers.in_force_to >= calendar_days.date_day)
     left join leave_days
         on
             engineers.engineer_id = leave_days.engineer_id
@@ -94,6 +100,7 @@ final as (
         holiday_name,
         contracted_hours,
         leave_hours,
+        billable_target_pct,
         cast(
             case
                 when is_holiday then 0

@@ -1,6 +1,7 @@
 {#-
     One row per engineer and local date the engineer is scheduled to work or booked time
-    on, with the hours the engineer was available (int_engineer_available_days).
+    on, with the hours the engineer was available and the billable target in force that
+    day (int_engineer_available_days: the engineer's version in force that day).
 -#}
 with
 
@@ -112,14 +113,15 @@ final as (
     select
         engineer_days.engineer_id,
         engineer_days.work_date,
-        engineers.calendar_id,
+        available_days.holiday_name,
+        coalesce(available_days.calendar_id, engineers.calendar_id) as calendar_id,
         coalesce(available_days.is_scheduled_day, false) as is_scheduled_day,
         coalesce(available_days.is_holiday, false) as is_holiday,
-        available_days.holiday_name,
         cast(coalesce(available_days.contracted_hours, 0) as double) as contracted_hours,
         cast(coalesce(available_days.leave_hours, 0) as double) as leave_hours,
         cast(coalesce(available_days.available_hours, 0) as double) as available_hours,
-        coalesce(available_days.is_working_day, false) as is_working_day
+        coalesce(available_days.is_working_day, false) as is_working_day,
+        coalesce(available_days.billable_target_pct, engineers.billable_target_pct) as billable_target_pct
 
     from engineer_days
     left join engineers

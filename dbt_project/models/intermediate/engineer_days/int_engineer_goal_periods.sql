@@ -4,7 +4,9 @@
     engineer was available in the whole period (contracted hours of its business days,
     less holidays and leave) and the period's billable goal, those hours x
     billable_target_pct / 100. The rules that judge behaviour around the goal
-    (exact_target, post_target_slowdown) judge these periods.
+    (exact_target, post_target_slowdown) judge these periods. The goal period is the
+    engineer's latest version's; the target is that of the version in force on the
+    period's first day (the first day the calendar's span holds).
 -#}
 with
 
@@ -25,15 +27,35 @@ dated as (
     select
         available_days.engineer_id,
         engineers.billable_goal_period as goal_period,
-        engineers.billable_target_pct,
         available_days.work_date,
         available_days.available_hours,
+        coalesce(available_days.billable_target_pct, engineers.billable_target_pct)
+            as billable_target_pct,
         {{ goal_period_start('engineers.billable_goal_period', 'available_days.work_date') }}
             as period_start
 
     from available_days
     inner join engineers
         on available_days.engineer_id = engineers.engineer_id
+
+),
+
+-- The target in force on the period's first day.
+targeted as (
+
+    select
+        engineer_id,
+        goal_period,
+        work_date,
+        available_hours,
+        period_start,
+        first_value(billable_target_pct) over (
+            partition by engineer_id, period_start
+            order by work_date
+            rows between unbounded preceding and unbounded following
+        ) as billable_target_pct
+
+    from dated
 
 ),
 
@@ -47,7 +69,7 @@ periods as (
         count(*) as calendar_days,
         sum(available_hours) as available_hours
 
-    from dated
+    from targeted
     group by engineer_id, goal_period, period_start
 
 ),

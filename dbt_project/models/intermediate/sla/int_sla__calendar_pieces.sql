@@ -6,7 +6,10 @@
     `open` (inside opening hours), `holiday` (a whole local day closed) and
     `closed_hours` (the rest). Each piece carries the open minutes of all pieces before
     it, so the business minutes between two instants are two look-ups
-    (`macros/sla_calendar.sql`). The pseudo-calendar `24x7` is open every minute.
+    (`macros/sla_calendar.sql`). The pseudo-calendar `24x7` is open every minute. Each
+    local date takes the opening hours in force on it, and a holiday counts only on a
+    date within its row's validity (`valid_from` / `valid_to`). Every calendar and time
+    zone any version of a client names is read.
 -#}
 
 {%- set horizon_days = var('sla_calendar_horizon_days', 400) %}
@@ -15,7 +18,7 @@ with
 
 clients as (
 
-    select * from {{ ref('stg_reference__clients') }}
+    select * from {{ ref('stg_reference__client_versions') }}
 
 ),
 
@@ -151,6 +154,7 @@ holiday_days as (
         on
             calendar_days.calendar_id = holidays.calendar_id
             and calendar_days.local_date = holidays.holiday_date
+            and {{ is_in_force('holidays', 'calendar_days.local_date') }}
 
 ),
 
@@ -168,6 +172,7 @@ opening_intervals as (
         on
             calendar_days.calendar_id = opening_hours.calendar_id
             and {{ iso_day_of_week('calendar_days.local_date') }} = opening_hours.weekday
+            and {{ is_in_force('opening_hours', 'calendar_days.local_date') }}
     left join holiday_days
         on
             calendar_days.calendar_key = holiday_days.calendar_key

@@ -25,7 +25,8 @@ measured as (
         round(timeslips.hours_billed - timeslips.hours_worked, 2) as excess_hours
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
 
 ),
 

@@ -31,7 +31,8 @@ old_entries as (
         rule.tertiary_threshold
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
     where timeslips.days_to_entry >= rule.secondary_threshold
 
 ),

@@ -47,7 +47,8 @@ copies as (
 
     select numbered.*
     from numbered
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'numbered.work_date') }}
     where numbered.copy_number > 1
 
 ),

@@ -63,7 +63,8 @@ measured as (
         rule.secondary_threshold
 
     from engineer_tickets
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'engineer_tickets.first_work_date') }}
     inner join peer_groups
         on
             coalesce(engineer_tickets.ticket_category, '') = coalesce(peer_groups.ticket_category, '')

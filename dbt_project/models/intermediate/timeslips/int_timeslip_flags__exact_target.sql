@@ -103,7 +103,8 @@ measured as (
         on
             periods.engineer_id = goal_periods.engineer_id
             and periods.period_start = goal_periods.period_start
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'periods.period_start') }}
 
 ),
 

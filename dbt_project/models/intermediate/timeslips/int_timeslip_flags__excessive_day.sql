@@ -38,7 +38,8 @@ excessive as (
         rule.threshold
 
     from days
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'days.work_date') }}
     where days.hours_worked > rule.threshold
 
 ),

@@ -32,7 +32,8 @@ measured as (
         entered_day.open_day_number - work_day.open_day_number as business_days_late
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
     inner join business_days as work_day
         on
             timeslips.calendar_id = work_day.calendar_id

@@ -9,7 +9,7 @@
     are not judged.
 
     Minutes inside opening hours are measured on the local wall clock, one calendar
-    window at a time; the entry's length comes from its UTC instants, so a night of a
+    window at a time (the windows in force on the day); the entry's length comes from its UTC instants, so a night of a
     DST change counts its real minutes.
 -#}
 with
@@ -47,7 +47,8 @@ without_open_ticket as (
         rule.threshold
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
     where
         timeslips.ticket_id is null
         or (
@@ -96,6 +97,7 @@ windows as (
         on
             entry_days.calendar_id = opening_hours.calendar_id
             and {{ iso_day_of_week('entry_days.date_day') }} = opening_hours.weekday
+            and {{ is_in_force('opening_hours', 'entry_days.date_day') }}
 
 ),
 

@@ -27,7 +27,8 @@ on_tickets as (
         {{ dbt.date_trunc('minute', 'timeslips.ticket_created_at') }} as created_minute
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
     where timeslips.is_known_ticket
 
 ),

@@ -58,7 +58,8 @@ measured as (
         ) }} / cast(60 as double) as overlap_minutes
 
     from ordered
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'ordered.work_date') }}
     where ordered.earlier_latest_end > ordered.started_at
 
 ),

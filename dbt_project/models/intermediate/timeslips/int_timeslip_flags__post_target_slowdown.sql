@@ -147,7 +147,8 @@ measured as (
         / (periods.billed_before / periods.worked_before) as pace_drop
 
     from periods
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'periods.period_start') }}
     where periods.worked_before > 0 and periods.billed_before > 0 and periods.worked_after > 0
 
 ),

@@ -80,7 +80,8 @@ measured as (
         / (team_months.entry_count - engineer_months.entry_count) as rest_round_share
 
     from engineer_months
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'engineer_months.work_month') }}
     inner join team_months
         on
             engineer_months.team = team_months.team

@@ -26,7 +26,8 @@ measured as (
         rule.secondary_threshold
 
     from timeslips
-    cross join rule
+    inner join rule
+        on {{ is_in_force('rule', 'timeslips.work_date') }}
 
 ),
 

@@ -125,7 +125,9 @@ final as (
 
     from flags
     inner join rules
-        on flags.rule_id = rules.rule_id
+        on
+            flags.rule_id = rules.rule_id
+            and {{ is_in_force('rules', 'flags.period_start') }}
     left join latest_waivers
         on
             flags.rule_id = latest_waivers.rule_id

@@ -55,6 +55,7 @@ holiday_dates as (
             breaches.calendar_id = holidays.calendar_id
             and cast({{ to_local_timestamp('segments.segment_start', 'breaches.timezone') }} as date)
             = holidays.holiday_date
+            and {{ is_in_force('holidays', 'holidays.holiday_date') }}
     where segments.state = 'holiday'
 
 ),

@@ -12,12 +12,6 @@ timeslip_totals as (
 
 ),
 
-engineers as (
-
-    select * from {{ ref('stg_reference__engineers') }}
-
-),
-
 -- Timeslip-audit flags per engineer day: those raised on the day itself (subject
 -- `<engineer_id>|<date>`) and on its timeslips. Flags on a month, a week or a ticket
 -- concern several days and are counted in none.
@@ -55,7 +49,7 @@ final as (
             when engineer_days.available_hours > 0
                 then 100 * coalesce(timeslip_totals.hours_billed, 0) / engineer_days.available_hours
         end as billable_utilization_pct,
-        engineers.billable_target_pct,
+        engineer_days.billable_target_pct,
         coalesce(timeslip_totals.tickets_touched, 0) as tickets_touched,
         coalesce(timeslip_totals.timeslip_count, 0) as timeslip_count,
         coalesce(flags.flag_count, 0) as flag_count
@@ -65,8 +59,6 @@ final as (
         on
             engineer_days.engineer_id = timeslip_totals.engineer_id
             and engineer_days.work_date = timeslip_totals.work_date
-    left join engineers
-        on engineer_days.engineer_id = engineers.engineer_id
     left join flags
         on
             engineer_days.engineer_id = flags.engineer_id

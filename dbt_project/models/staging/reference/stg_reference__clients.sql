@@ -1,24 +1,32 @@
+{#-
+    One row per client: its latest version in `clients.csv` (the one with the latest
+    `valid_from`; the only one without validity columns). Models that judge a date by
+    the version in force then read `stg_reference__client_versions`.
+-#}
 with
 
-source as (
+versions as (
 
-    select * from {{ ref('clients') }}
+    select * from {{ ref('stg_reference__client_versions') }}
 
 ),
 
-renamed as (
+final as (
 
     select
-        cast(client_id as string) as client_id,
-        cast(client_name as string) as client_name,
-        cast(timezone as string) as timezone,
-        cast(calendar_id as string) as calendar_id,
-        cast(contract_tier as string) as contract_tier,
-        cast(contract_start as date) as contract_start,
-        cast(contract_end as date) as contract_end
+        client_id,
+        client_name,
+        timezone,
+        calendar_id,
+        contract_tier,
+        contract_start,
+        contract_end,
+        valid_from,
+        valid_to
 
-    from source
+    from versions
+    where is_latest_version
 
 )
 
-select * from renamed
+select * from final

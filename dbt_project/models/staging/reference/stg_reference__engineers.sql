@@ -1,28 +1,36 @@
+{#-
+    One row per engineer: the latest version in `engineers.csv` (the one with the latest
+    `valid_from`; the only one without validity columns). Models that judge a day by the
+    contract in force then read `stg_reference__engineer_versions`.
+-#}
 with
 
-source as (
+versions as (
 
-    select * from {{ ref('engineers') }}
+    select * from {{ ref('stg_reference__engineer_versions') }}
 
 ),
 
-renamed as (
+final as (
 
     select
-        cast(engineer_id as string) as engineer_id,
-        cast(engineer_name as string) as engineer_name,
-        cast(team as string) as team,
-        cast(role as string) as role,
-        cast(calendar_id as string) as calendar_id,
-        cast(timezone as string) as timezone,
-        cast(weekly_contracted_hours as double) as weekly_contracted_hours,
-        cast(billable_target_pct as double) as billable_target_pct,
-        cast(start_date as date) as start_date,
-        cast(end_date as date) as end_date,
-        cast(billable_goal_period as string) as billable_goal_period
+        engineer_id,
+        engineer_name,
+        team,
+        role,
+        calendar_id,
+        timezone,
+        weekly_contracted_hours,
+        billable_target_pct,
+        start_date,
+        end_date,
+        billable_goal_period,
+        valid_from,
+        valid_to
 
-    from source
+    from versions
+    where is_latest_version
 
 )
 
-select * from renamed
+select * from final

@@ -14,6 +14,8 @@ renamed as (
         cast(metric as string) as metric,
         cast(target_minutes as bigint) as target_minutes,
         cast(clock as string) as clock,
+        {{ optional_column(ref('sla_policies'), 'valid_from', 'date') }} as valid_from,
+        {{ optional_column(ref('sla_policies'), 'valid_to', 'date') }} as valid_to,
         -- `Waiting Customer; Waiting Vendor` means the same as without the spaces.
         nullif(
             trim(replace(replace(cast(pause_statuses as string), '; ', ';'), ' ;', ';')), ''

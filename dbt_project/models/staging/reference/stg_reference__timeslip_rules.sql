@@ -15,7 +15,9 @@ renamed as (
         cast(threshold as double) as threshold,
         cast(secondary_threshold as double) as secondary_threshold,
         cast(tertiary_threshold as double) as tertiary_threshold,
-        cast(description as string) as description
+        cast(description as string) as description,
+        {{ optional_column(ref('timeslip_rules'), 'valid_from', 'date') }} as valid_from,
+        {{ optional_column(ref('timeslip_rules'), 'valid_to', 'date') }} as valid_to
 
     from source
 

@@ -13,7 +13,9 @@ renamed as (
         cast(metric as string) as metric,
         cast(comparator as string) as comparator,
         cast(target as double) as target,
-        cast(min_responses as bigint) as min_responses
+        cast(min_responses as bigint) as min_responses,
+        {{ optional_column(ref('xla_targets'), 'valid_from', 'date') }} as valid_from,
+        {{ optional_column(ref('xla_targets'), 'valid_to', 'date') }} as valid_to
 
     from source
 
