@@ -618,7 +618,12 @@ def _restatement_row(r: closed_months.Restatement) -> list[str]:
 
 
 def _restatements_page(
-    settings: Settings, publishing: Publication | None, run_id: str, *, pending: bool
+    settings: Settings,
+    publishing: Publication | None,
+    run_id: str,
+    *,
+    pending: bool,
+    refused: bool,
 ) -> dict[str, Any]:
     """The closed months reported and their restatements; for a blocked run, also those
     its build would make (what an auditor is asked to approve)."""
@@ -629,7 +634,8 @@ def _restatements_page(
         also=publishing.run_id if publishing else None,
         also_at=publishing.published_at if publishing else "",
     )
-    reference = snapshot.for_run(settings, run_id).folder
+    # A run refused for its reference data has no snapshot to read the settings from.
+    reference = None if refused else snapshot.for_run(settings, run_id).folder
     rules = closed_months.rules(reference)
     waiting: list[closed_months.Restatement] = []
     if pending:
@@ -763,7 +769,9 @@ def build_site(
     }
     pages["restatements.html"] = (
         "restatements.html.j2",
-        _restatements_page(settings, publishing, run_id, pending=blocked and not refused),
+        _restatements_page(
+            settings, publishing, run_id, pending=blocked and not refused, refused=refused
+        ),
     )
     if docs_pages:
         pages["gx/index.html"] = (

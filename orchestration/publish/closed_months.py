@@ -294,9 +294,17 @@ class Rules:
     approved: frozenset[tuple[str, str, str]]
 
 
-def rules(reference: Path) -> Rules:
-    """The restatement settings and approvals of a run's reference snapshot."""
+def rules(reference: Path | None) -> Rules:
+    """The restatement settings and approvals of a run's reference snapshot; without
+    one (a run refused for its reference data), the defaults."""
     settings = {name: setting.default for name, setting in MSP_SETTINGS.items() if setting.default}
+    if reference is None:
+        return Rules(
+            float(settings["restatement_threshold_pct"]),
+            settings["restatement_severity"],
+            int(settings["period_close_business_days"]),
+            frozenset(),
+        )
     settings.update({row["setting"]: row["value"] for row in _csv(reference / "msp_settings.csv")})
     approved = frozenset(
         (row["client_id"], row["month"][:7], row["figure"])
