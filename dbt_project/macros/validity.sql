@@ -33,3 +33,17 @@
         cast(null as {{ data_type }})
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    The dates each version of an entity answers for, so that exactly one version of it is
+    in force on any date: `in_force_from` is its valid_from (null, since always, for the
+    first), `in_force_to` the day before the next version's valid_from (null, from then
+    on, for the last), so a date in a gap between two versions takes the earlier one; and
+    whether it is the latest version. Columns of a select over rows with `valid_from`.
+-#}
+{% macro version_spans(key) -%}
+    {%- set ordered = "partition by " ~ key ~ " order by coalesce(valid_from, cast('0001-01-01' as date))" -%}
+    case when row_number() over ({{ ordered }}) > 1 then valid_from end as in_force_from,
+    cast({{ dbt.dateadd('day', -1, 'lead(valid_from) over (' ~ ordered ~ ')') }} as date) as in_force_to,
+    row_number() over ({{ ordered }} desc) = 1 as is_latest_version
+{%- endmacro %}

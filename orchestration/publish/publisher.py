@@ -328,7 +328,7 @@ def _write_warehouse(
     path: Path,
     relations: Sequence[PublishedRelation],
     publication: Publication,
-    closed: dict[str, pa.Table],
+    closed: dict[str, pa.Table] | None = None,
 ) -> None:
     """The BI file (and, on Spark, the published schema): the marts and seeds of the
     build with their descriptions, plus the audit tables."""
@@ -336,7 +336,7 @@ def _write_warehouse(
         "audit_check_results": results.history(settings),
         "audit_publications": _publications_table([*publications(settings), publication]),
         "audit_ingested_files": _ingested_files_table(settings),
-        **closed,
+        **(closed or {}),
     }
     engine.current(settings).publish(path, relations, audit_tables)
 

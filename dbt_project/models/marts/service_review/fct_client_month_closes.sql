@@ -81,9 +81,9 @@ closes as (
     inner join calendar_days as closing_days
         on
             last_days.calendar_id = closing_days.calendar_id
-            and closing_days.business_day_number
-            = last_days.business_day_number + close_after.business_days
-            and closing_days.date_day >= month_ends.month_end
+            and last_days.business_day_number + close_after.business_days
+            = closing_days.business_day_number
+            and month_ends.month_end <= closing_days.date_day
     group by month_ends.client_id, month_ends.month
 
 ),

@@ -32,27 +32,6 @@ renamed as (
 
 ),
 
-ordered as (
-
-    select
-        *,
-        row_number() over (
-            partition by client_id
-            order by coalesce(valid_from, cast('0001-01-01' as date))
-        ) as version_number,
-        row_number() over (
-            partition by client_id
-            order by coalesce(valid_from, cast('0001-01-01' as date)) desc
-        ) as versions_after,
-        lead(valid_from) over (
-            partition by client_id
-            order by coalesce(valid_from, cast('0001-01-01' as date))
-        ) as next_valid_from
-
-    from renamed
-
-),
-
 final as (
 
     select
@@ -65,11 +44,9 @@ final as (
         contract_end,
         valid_from,
         valid_to,
-        case when version_number > 1 then valid_from end as in_force_from,
-        cast({{ dbt.dateadd('day', -1, 'next_valid_from') }} as date) as in_force_to,
-        versions_after = 1 as is_latest_version
+        {{ version_spans('client_id') }}
 
-    from ordered
+    from renamed
 
 )
 
