@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -226,8 +227,12 @@ def _marts(folder: DataFolder) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("incremental")
+    # Which code's unit tests passed is remembered per installation: these builds start
+    # from a memory of their own, so the first of them runs the unit tests.
+    remembered = build_state.UNIT_TESTS_PASSED_DIR
+    build_state.UNIT_TESTS_PASSED_DIR = root / "unit_tests_passed"
     incremental = make_data_folder(root / "incremental", seeds=INCREMENTAL_SEEDS, lake={})
     _land(incremental, BASE, first_seq=1)
     first = _build(incremental)
@@ -240,7 +245,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     shutil.rmtree(full.data_dir / "lake")
     shutil.copytree(incremental.data_dir / "lake", full.data_dir / "lake")
     reference = _build(full, full_refresh=True)
-    return {
+    yield {
         "incremental": incremental,
         "first": first,
         "before": before,
@@ -250,6 +255,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "expected": _marts(full),
         "next_seq": next_seq,
     }
+    build_state.UNIT_TESTS_PASSED_DIR = remembered
 
 
 def test_the_first_build_is_full_and_the_late_files_build_incrementally(
@@ -369,6 +375,10 @@ def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) 
     # Code other than what the last complete build's unit tests passed on (here: a
     # state from before the code was recorded) runs them, on an incremental build too.
     build_state.save(settings, build_state.BuildState(state.ingest_seq, state.fingerprint))
+    # The unit tests passed on this code: no build of it runs them again, a new data
+    # folder's or a full one included; forgotten, they run again.
+    assert not build_state.plan(settings, "", full_refresh=True).unit_tests
+    shutil.rmtree(build_state.UNIT_TESTS_PASSED_DIR)
     try:
         stale = build_state.plan(settings, "")
         assert not stale.full_refresh

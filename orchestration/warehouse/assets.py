@@ -244,7 +244,7 @@ def warehouse_models(
     build.prepare_lake()
     if not plan.unit_tests:
         # Left out, not failed: no unit test is recorded, so none reaches the gate.
-        say(context, "  dbt unit tests left out: the dbt code is unchanged since they passed")
+        say(context, "  dbt unit tests left out: they passed on this dbt code already")
     target = settings.build_dir / "dbt_target"
     # dbt writes no run results when it fails before building anything (it could not
     # open the build file): the previous build's must never be read as this one's.

@@ -160,6 +160,22 @@ def _digest(digest: Any, files: list[Path]) -> None:
         digest.update(path.read_bytes())
 
 
+# Unit tests test the dbt code, not the data: once they passed on a version of the code,
+# no build of that code on this installation runs them again, whatever its data folder
+# (a new data folder's first build included). One empty file per version that passed.
+UNIT_TESTS_PASSED_DIR = DBT_PROJECT_DIR / ".unit_tests_passed"
+
+
+def _unit_tests_marker(state: BuildState) -> Path:
+    return UNIT_TESTS_PASSED_DIR / f"{state.engine}-{state.code_fingerprint}"
+
+
+def unit_tests_passed(state: BuildState) -> bool:
+    """Whether the unit tests passed in a complete build of this version of the code, on
+    this engine."""
+    return bool(state.code_fingerprint) and _unit_tests_marker(state).exists()
+
+
 def code_fingerprint() -> str:
     """A digest of the dbt project's code alone: what its unit tests test."""
     digest = hashlib.sha256()
@@ -217,12 +233,17 @@ def plan(
         return BuildPlan(
             full_refresh=False,
             since_ingest_seq=previous.ingest_seq,
-            unit_tests=previous.code_fingerprint != current.code_fingerprint,
+            unit_tests=previous.code_fingerprint != current.code_fingerprint
+            and not unit_tests_passed(current),
             next_state=current,
             reason=f"incremental: lake files after seq {previous.ingest_seq}",
         )
     return BuildPlan(
-        full_refresh=True, since_ingest_seq=0, unit_tests=True, next_state=current, reason=reason
+        full_refresh=True,
+        since_ingest_seq=0,
+        unit_tests=not unit_tests_passed(current),
+        next_state=current,
+        reason=reason,
     )
 
 
@@ -244,3 +265,6 @@ def record_if_complete(settings: Settings, build: BuildPlan, complete: bool) -> 
     """
     if complete:
         save(settings, build.next_state)
+        # Complete means every model was built: a failing unit test skips its model.
+        if build.unit_tests and build.next_state.code_fingerprint:
+            write_atomic(_unit_tests_marker(build.next_state), b"")
