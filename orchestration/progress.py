@@ -74,17 +74,19 @@ def write_steps(settings: Settings, run_id: str, steps: dict[str, float], total:
 
 
 def announced(
-    writers: list[tuple[str, Callable[[Path, Any], None]]], say: Callable[[str], None]
+    writers: list[tuple[str, Callable[[Path, Any], str | None]]], say: Callable[[str], None]
 ) -> list[Callable[[Path, Any], None]]:
-    """Release writers that say which one runs, `[n/N]`, and how long it took."""
+    """Release writers that say which one runs, `[n/N]`, and how long it took, with the
+    remark a writer returns (how much of it was carried forward, say)."""
 
-    def wrap(number: int, label: str, writer: Callable[[Path, Any], None]) -> Callable:
+    def wrap(number: int, label: str, writer: Callable[[Path, Any], str | None]) -> Callable:
         def write(release: Path, publication: Any) -> None:
             say(f"  [{number}/{len(writers)}] writing {label}")
             started = time.monotonic()
-            writer(release, publication)
+            remark = writer(release, publication)
             elapsed = time.monotonic() - started
-            say(f"  [{number}/{len(writers)}] {label} written in {elapsed:.1f} s")
+            said = f"  [{number}/{len(writers)}] {label} written in {elapsed:.1f} s"
+            say(f"{said}: {remark}" if remark else said)
 
         return write
 

@@ -178,6 +178,77 @@ def test_only_the_months_asked_for(built: Built, tmp_path: Path) -> None:
     assert not (tmp_path / "r" / "2024-04").exists()
 
 
+def _copy_of(warehouse: Path, into: Path, *changes: str) -> Path:
+    """A copy of the fixture's warehouse with `changes` (SQL) applied."""
+    into.mkdir(parents=True)
+    copy = into / "warehouse.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    con = duckdb.connect(str(copy))
+    try:
+        for change in changes:
+            con.execute(change)
+    finally:
+        con.close()
+    return copy
+
+
+def _carried(reviews: list[Path], earlier: Path) -> set[str]:
+    """The reviews that are the earlier folder's files themselves (hard links)."""
+    return {
+        f"{p.parent.name}/{p.name}"
+        for p in reviews
+        if p.stat().st_ino == (earlier / p.parent.name / p.name).stat().st_ino
+    }
+
+
+def test_a_review_whose_figures_did_not_change_is_carried_forward(
+    built: Built, tmp_path: Path
+) -> None:
+    first = build_reports(tmp_path / "a", warehouse=built.folder.warehouse, run_id="run-a")
+    names = {f"{p.parent.name}/{p.name}" for p in first}
+    assert first.rendered == len(first) == 3
+    assert names == {"2024-03/C1.html", "2024-04/C1.html", "2024-04/C2.html"}
+    again = build_reports(
+        tmp_path / "b", warehouse=built.folder.warehouse, run_id="run-b", previous=tmp_path / "a"
+    )
+    assert again.rendered == 0
+    assert _carried(again, tmp_path / "a") == names
+    for name in names:
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+    # The run is named by the indexes, which are written each time, not by the reviews.
+    assert "run-b" in (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+    assert "run-b" in (tmp_path / "b" / "2024-03" / "index.html").read_text(encoding="utf-8")
+    assert "run-a" not in (tmp_path / "a" / "2024-03" / "C1.html").read_text(encoding="utf-8")
+
+
+def test_a_review_is_rendered_again_when_a_figure_it_shows_changed(
+    built: Built, tmp_path: Path
+) -> None:
+    build_reports(tmp_path / "a", warehouse=built.folder.warehouse, previous=None)
+    # March's happiness of C1 changes: March's review shows it, and so does April's
+    # trend; C2's April review shows neither (its trend is April alone).
+    changed = _copy_of(
+        built.folder.warehouse,
+        tmp_path / "w1",
+        f"update fct_client_months set happiness = -42 where client_id = 'C1'"
+        f" and month = '{MARCH}'",
+    )
+    after = build_reports(tmp_path / "b", warehouse=changed, previous=tmp_path / "a")
+    assert after.rendered == 2
+    assert _carried(after, tmp_path / "a") == {"2024-04/C2.html"}
+    assert "-42" in (tmp_path / "b" / "2024-03" / "C1.html").read_text(encoding="utf-8")
+    # A later as_of: April is still running, so both its reviews tell the new as_of;
+    # March is complete and its clocks stopped, so its review stays as it was.
+    later = _copy_of(
+        built.folder.warehouse,
+        tmp_path / "w2",
+        "update run_parameters set as_of = as_of + interval 1 hour",
+    )
+    after = build_reports(tmp_path / "c", warehouse=later, previous=tmp_path / "a")
+    assert _carried(after, tmp_path / "a") == {"2024-03/C1.html"}
+    assert after.rendered == 2
+
+
 # --- figures --------------------------------------------------------------------------
 
 

@@ -244,8 +244,8 @@ def published_relations(manifest: dict[str, Any]) -> list[PublishedRelation]:
 
 # What a release holds beside the warehouse (reports, the auditors' site, docs) is
 # written by callables handed to `publish`; each gets the release folder and the
-# publication, before anything is visible.
-ReleaseWriter = Callable[[Path, Publication], None]
+# publication, before anything is visible, and may return a remark on what it wrote.
+ReleaseWriter = Callable[[Path, Publication], str | None]
 
 
 def releases_dir(settings: Settings) -> Path:

@@ -5,7 +5,14 @@
 - `<out_dir>/<YYYY-MM>/<client_id>.html`: the review of a client-month without a hold;
 - `<out_dir>/<YYYY-MM>/index.html`: every client of the month, published or held (with
   the reasons from `publication_holds`);
-- `<out_dir>/index.html`: the months.
+- `<out_dir>/index.html`: the months;
+- `<out_dir>/pages.json`: the key of every review, a digest of what it shows.
+
+A review is a function of its figures: given the reviews of the previous release, one
+whose key did not change is carried forward (hard-linked, else copied) instead of being
+rendered again, so a nightly run renders the pages of the months it changed. The run
+that published a release is named in its indexes and its `publication.json`, not in the
+reviews.
 
 Pages need no network, no script and nothing beside themselves: charts are inline SVG,
 styles inline, and a Content-Security-Policy refuses anything else. Every figure is a
@@ -14,12 +21,16 @@ styles inline, and a Content-Security-Policy refuses anything else. Every figure
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +57,8 @@ from orchestration.reports.wording import (
 from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# The key of every review of a release, beside its pages.
+PAGES_MANIFEST = "pages.json"
 TREND_MONTHS = 12
 PRIORITIES = ("P1", "P2", "P3", "P4")
 METRICS = ("first_response", "resolution")
@@ -547,6 +560,50 @@ class ReportBuilder:
         text = f"{long_date(wall.date())} {wall.year} {wall:%H:%M}"
         return text if timezone else f"{text} UTC"
 
+    # --- keys ---------------------------------------------------------------------
+
+    def page_key(self, client_id: str, month: date) -> str:
+        """A digest of everything the review of a client-month shows: its rows and its
+        trend's, the client, its tier's targets and peers, its breaches, answers, effort
+        and restatements, and the code that draws it. `as_of` counts only where the page
+        tells it as part of a figure: a month still running, or a clock still running."""
+        key = (client_id, month)
+        row = self.facts.client_months[key]
+        client = self.facts.clients.get(client_id)
+        tier = row["contract_tier"] or (client or {}).get("contract_tier") or ""
+        months = _trend_months(self.facts, client_id, month)
+        breaches = self.facts.breaches.get(key, [])
+        tells_as_of = not row["is_month_complete"] or any(
+            clock["stopped_at"] is None for clock in breaches
+        )
+        inputs = {
+            "code": _code_digest(),
+            "client": client,
+            "tier": tier,
+            "trend": [
+                [
+                    m,
+                    self.facts.client_months[(client_id, m)],
+                    self.facts.is_held(client_id, m),
+                    self.facts.tickets_by_priority.get((client_id, m)),
+                    self.facts.reviews.get((client_id, m)),
+                    [p for p in self.peers.get((tier, m), []) if p[0] != client_id],
+                ]
+                for m in months
+            ],
+            "sla_targets": self._sla_targets(tier),
+            "xla_targets": [self.facts.xla_targets.get((tier, m[0])) for m in XLA_METRICS],
+            "policies": self.facts.sla_policies.get(key, []),
+            "breaches": breaches,
+            "negatives": self.facts.negatives.get(key, []),
+            "effort_tickets": self.facts.effort_tickets.get(key, []),
+            "history_start": self.facts.history_start,
+            "as_of": self.facts.as_of if tells_as_of else None,
+            "restatements": self._restatement_notes(client_id, month),
+        }
+        text = json.dumps(inputs, sort_keys=True, default=repr, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
     # --- pages --------------------------------------------------------------------
 
     def report(self, client_id: str, month: date) -> str:
@@ -574,7 +631,6 @@ class ReportBuilder:
             breaches=self._breaches(key, timezone),
             negatives=self._negatives(key, timezone),
             effort=self._effort(key),
-            run_id=self.run_id,
             fmt={"percent": percent, "score": score, "month": month_name},
         )
 
@@ -600,6 +656,15 @@ class ReportBuilder:
         )
 
 
+class Reviews(list[Path]):
+    """The reviews `build_reports` wrote, and how many of them it rendered: the others
+    were kept pages or carried forward from the previous release."""
+
+    def __init__(self, pages: Iterable[Path], rendered: int) -> None:
+        super().__init__(pages)
+        self.rendered = rendered
+
+
 def build_reports(
     out_dir: Path,
     *,
@@ -608,14 +673,19 @@ def build_reports(
     run_id: str | None = None,
     closed: closed_months.History | None = None,
     kept_root: Path | None = None,
-) -> list[Path]:
+    previous: Path | None = None,
+) -> Reviews:
     """Write the service reviews of a built warehouse into `out_dir`; return the reviews.
 
     `months` are first days of months; without them, every month of
     `fct_client_months` (which ends at the month of `as_of`). For each month, every
     client with a row: a review when the client-month has no hold, and a line in the
     month's index either way. `warehouse` is opened read-only and closed before the
-    pages are written; `run_id` names the run on every page.
+    pages are written; `run_id` names the run on the indexes.
+
+    With `previous` (the reviews folder of the release before), a review whose key
+    (`ReportBuilder.page_key`) equals the one recorded there is that release's page,
+    linked rather than rendered; `pages.json` records every review's key.
 
     With `closed` (the record of closed months), the review of a month already reported
     is the page kept when it was first reported (under `kept_root`), byte for byte; the
@@ -635,6 +705,9 @@ def build_reports(
         by_month[month].append(client_id)
     written: list[Path] = []
     summary = []
+    keys: dict[str, str] = {}
+    earlier_keys = _page_keys(previous) if previous is not None else {}
+    rendered = 0
     for month in wanted:
         folder = out_dir / month_key(month)
         folder.mkdir(parents=True, exist_ok=True)
@@ -651,9 +724,13 @@ def build_reports(
                 path = folder / page
                 relative = f"{month_key(month)}/{page}"
                 if relative in kept and kept_root is not None:
-                    shutil.copyfile(kept_root / kept[relative], path)
+                    _carry(kept_root / kept[relative], path)
                 else:
-                    path.write_text(builder.report(client_id, month), encoding="utf-8")
+                    keys[relative] = builder.page_key(client_id, month)
+                    unchanged = earlier_keys.get(relative) == keys[relative]
+                    if not (unchanged and previous and _carry(previous / relative, path)):
+                        path.write_text(builder.report(client_id, month), encoding="utf-8")
+                        rendered += 1
                 written.append(path)
             statuses.append(
                 MonthStatus(
@@ -683,4 +760,41 @@ def build_reports(
         builder.top_index(sorted(summary, key=lambda m: m["month"], reverse=True)),
         encoding="utf-8",
     )
-    return written
+    (out_dir / PAGES_MANIFEST).write_text(
+        json.dumps({"pages": keys}, indent=1, sort_keys=True), encoding="utf-8"
+    )
+    return Reviews(written, rendered=rendered)
+
+
+def _page_keys(folder: Path) -> dict[str, str]:
+    """The keys of the reviews in a reviews folder; none when it has no readable record."""
+    try:
+        pages = json.loads((folder / PAGES_MANIFEST).read_text(encoding="utf-8"))["pages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {}
+
+
+def _carry(source: Path, path: Path) -> bool:
+    """Put `source` at `path` as it is: a hard link when the file system allows, else a
+    copy. False when there is no `source` to carry."""
+    if not source.is_file():
+        return False
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
+    return True
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the code that draws a review: this package's modules and templates
+    and the shared page helpers."""
+    digest = hashlib.sha256()
+    for root in (Path(__file__).parent, Path(__file__).parent.parent / "static_html"):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".j2"):
+                digest.update(path.relative_to(root.parent).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
