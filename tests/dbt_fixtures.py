@@ -440,8 +440,11 @@ def make_data_folder(
     return folder
 
 
-def run_dbt(folder: DataFolder, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a dbt command on the project against `folder`, without raising on failure."""
+def run_dbt(
+    folder: DataFolder, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a dbt command on the project against `folder`, without raising on failure;
+    `env` adds to its environment (a build's run parameters, say)."""
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [
@@ -456,7 +459,7 @@ def run_dbt(folder: DataFolder, *args: str) -> subprocess.CompletedProcess[str]:
             "--log-path",
             str(folder.target_dir / "logs"),
         ],
-        env=folder.env(),
+        env={**folder.env(), **(env or {})},
         capture_output=True,
         text=True,
         check=False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -180,6 +181,8 @@ class Built:
     complete: bool
     output: str
     run_results: dict[str, Any]
+    # The seq the build's new lake rows were read above, as dbt compiled it.
+    compiled_since: str | None = None
 
     def unit_test_statuses(self) -> list[str]:
         return [
@@ -200,12 +203,16 @@ def _build(folder: DataFolder, full_refresh: bool = False) -> Built:
     (folder.target_dir / "run_results.json").unlink(missing_ok=True)
     # The data tests have a suite of their own; leaving them out keeps the builds short.
     # The unit tests run as the plan says.
-    completed = run_dbt(folder, *plan.args("", exclude=("test",)))
+    completed = run_dbt(folder, *plan.args(exclude=("test",)), env=plan.parameters(""))
     results_file = folder.target_dir / "run_results.json"
     run_results = json.loads(results_file.read_text()) if results_file.exists() else {}
     complete = build_state.models_all_built(run_results)
     build_state.record_if_complete(settings, plan, complete)
-    return Built(plan, complete, completed.stdout[-3000:], run_results)
+    compiled = next(folder.target_dir.glob("compiled/**/int_lake__changed_keys.sql"), None)
+    since = re.search(r"_ingest_seq, 0\) > (-?\d+)", compiled.read_text()) if compiled else None
+    return Built(
+        plan, complete, completed.stdout[-3000:], run_results, since.group(1) if since else None
+    )
 
 
 def _marts(folder: DataFolder) -> dict[str, list[tuple[Any, ...]]]:
@@ -268,6 +275,8 @@ def test_the_first_build_is_full_and_the_late_files_build_incrementally(
     assert not late.plan.full_refresh
     assert late.plan.since_ingest_seq == 4
     assert late.plan.next_state.ingest_seq == 13
+    # The seq reaches dbt as a run parameter: the late build read the lake above seq 4.
+    assert late.compiled_since == "4"
     assert folders["reference"].complete, folders["reference"].output
 
 
@@ -345,7 +354,7 @@ def test_a_changed_seed_or_the_switch_forces_a_full_refresh(folders: dict[str, A
         changed = build_state.plan(settings, "")
         assert changed.full_refresh
         assert "seeds" in changed.reason
-        assert "--full-refresh" in changed.args("")
+        assert "--full-refresh" in changed.args()
     finally:
         path.write_bytes(original)
     assert not build_state.plan(settings, "").full_refresh
@@ -358,7 +367,7 @@ def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) 
     assert first.unit_test_statuses()
     assert set(first.unit_test_statuses()) == {"pass"}
     assert not late.plan.unit_tests
-    assert "unit_test" in late.plan.args("")
+    assert "unit_test" in late.plan.args()
     assert late.unit_test_statuses() == []
     # Left out is not failed: the gate's checks hold no unit test, passed or not.
     manifest = json.loads((folders["incremental"].target_dir / "manifest.json").read_text())
@@ -383,7 +392,7 @@ def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) 
         stale = build_state.plan(settings, "")
         assert not stale.full_refresh
         assert stale.unit_tests
-        assert "unit_test" not in stale.args("")
+        assert "unit_test" not in stale.args()
         assert build_state.plan(settings, "", full_refresh=True).unit_tests
     finally:
         build_state.save(settings, state)

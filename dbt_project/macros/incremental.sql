@@ -2,12 +2,13 @@
     Incremental builds of the large facts (docs/incremental-builds.md).
 
     Every lake row carries `_ingest_seq`, the ledger position of its file. A build is
-    told, in the var `since_ingest_seq`, the highest seq the warehouse was last built
+    told, in the run parameter `since_ingest_seq` (macros/run_parameters.sql), the
+    highest seq the warehouse was last built
     from; an incremental model recomputes whole every key (a ticket) that a
     lake row with a higher seq touches, and the strategy `replace_scope` deletes those
     keys from the table and inserts their recomputed rows. A key whose recomputation
     yields no rows is deleted all the same. A build run
-    without the var recomputes every key, so it is never wrong, only slower.
+    without the parameter recomputes every key, so it is never wrong, only slower.
 
     The scope macros return a predicate on the model's own columns. The same predicate
     filters the model's select and the delete, so the two always agree. Files from
@@ -15,7 +16,7 @@
 -#}
 
 {% macro since_ingest_seq() -%}
-    {{ return(var('since_ingest_seq', -1) | int) }}
+    {{ return(run_parameter('since_ingest_seq', '-1') | int) }}
 {%- endmacro %}
 
 {#- Lake rows of a source table that landed after the last build. -#}

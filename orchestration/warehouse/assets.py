@@ -7,6 +7,7 @@ the same results as the Dagster UI.
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -253,9 +254,11 @@ def warehouse_models(
         (settings.build_dir / "dbt.log").write_text("")  # this run's two dbt invocations
     # First every seed and model, then every test of them: a failing test never stops a
     # model being built, so the marts the gate depends on are built whenever dbt can.
-    built = dbt.cli(
-        plan.model_args(xla.as_of), context=context, raise_on_error=False, target_path=target
-    )
+    parameters = plan.parameters(xla.as_of)
+    with _environment(parameters):
+        built = dbt.cli(
+            plan.model_args(), context=context, raise_on_error=False, target_path=target
+        )
     total = sum(
         1
         for node in dbt_project_manifest().get("nodes", {}).values()
@@ -276,9 +279,10 @@ def warehouse_models(
         kinds = "data tests and unit tests" if plan.unit_tests else "data tests"
         say(context, f"  Testing the build with dbt ({kinds})")
         (target / "run_results.json").unlink(missing_ok=True)
-        tested = dbt.cli(
-            plan.test_args(xla.as_of), context=context, raise_on_error=False, target_path=target
-        )
+        with _environment(parameters):
+            tested = dbt.cli(
+                plan.test_args(), context=context, raise_on_error=False, target_path=target
+            )
         yield from _streamed(context, settings, tested, xla.quiet_dbt, total=None)
         if (target / "run_results.json").exists():
             test_results = tested.get_artifact("run_results.json").get("results", [])
@@ -305,6 +309,22 @@ def warehouse_models(
             description=f"dbt could not build {first['unique_id'].split('.')[-1]}: {message}",
             metadata={"failed_nodes": [e["unique_id"] for e in errors]},
         )
+
+
+@contextlib.contextmanager
+def _environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """`variables` in this process's environment while a dbt process is started (it takes
+    a copy of the environment), as they were afterwards."""
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _streamed(

@@ -59,14 +59,17 @@ class BuildPlan:
     next_state: BuildState
     reason: str
 
-    def vars(self, as_of: str) -> dict[str, object]:
-        """The build's `--vars`: `as_of` when given, and the seq the build starts from."""
+    def parameters(self, as_of: str) -> dict[str, str]:
+        """The build's run parameters (dbt_project/macros/run_parameters.sql), as the
+        environment of its dbt: `as_of` (empty: the data decides) and the seq the build
+        starts from. Not `--vars`: dbt parses the whole project again when its vars change,
+        and these change every night."""
         return {
-            **({"as_of": as_of} if as_of else {}),
-            "since_ingest_seq": 0 if self.full_refresh else self.since_ingest_seq,
+            "XLA_AS_OF": as_of or "",
+            "XLA_SINCE_INGEST_SEQ": str(0 if self.full_refresh else self.since_ingest_seq),
         }
 
-    def args(self, as_of: str, exclude: Sequence[str] = ()) -> list[str]:
+    def args(self, exclude: Sequence[str] = ()) -> list[str]:
         """The arguments of `dbt build` for this plan, leaving out `exclude`'s resource types.
 
         dbt takes one `--exclude-resource-type` list, so the plan's own exclusion (the
@@ -75,24 +78,20 @@ class BuildPlan:
         excluded = [*exclude, *([] if self.unit_tests else ["unit_test"])]
         return [
             "build",
-            "--vars",
-            json.dumps(self.vars(as_of)),
             *(["--full-refresh"] if self.full_refresh else []),
             *(["--exclude-resource-type", *dict.fromkeys(excluded)] if excluded else []),
         ]
 
-    def model_args(self, as_of: str) -> list[str]:
+    def model_args(self) -> list[str]:
         """`dbt build` of the seeds and models alone: a failing test never stops a model
         being built, so every mart the gate depends on is built whenever dbt can build it."""
-        return self.args(as_of, exclude=("test", "unit_test"))
+        return self.args(exclude=("test", "unit_test"))
 
-    def test_args(self, as_of: str) -> list[str]:
+    def test_args(self) -> list[str]:
         """`dbt test` of what `model_args` built: the data tests, and the unit tests when
         the plan runs them."""
         return [
             "test",
-            "--vars",
-            json.dumps(self.vars(as_of)),
             *([] if self.unit_tests else ["--exclude-resource-type", "unit_test"]),
         ]
 

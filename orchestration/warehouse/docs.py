@@ -23,7 +23,7 @@ from orchestration import engine
 from orchestration.config import DBT_PROJECT_DIR, Settings, dbt_environment, engine_name
 from orchestration.files import write_atomic
 from orchestration.publish.publisher import Publication, ReleaseWriter, code_version
-from orchestration.warehouse.project import build_vars, dbt_executable
+from orchestration.warehouse.project import dbt_executable
 
 DOCS_FOLDER = "docs"
 STATIC_PAGE = "static_index.html"
@@ -49,10 +49,12 @@ CACHE_FOLDER = "docs_page"
 CACHE_KEY = "key.json"
 
 
-def docs_key(settings: Settings, as_of: str) -> str | None:
-    """What the docs page is made of: the code and dbt versions, the run's vars, and
-    every table and column of the DuckDB build (dbt's catalog of it has no statistics);
-    None on another engine, whose page is always generated again."""
+def docs_key(settings: Settings) -> str | None:
+    """What the docs page is made of: the code and dbt versions and every table and
+    column of the DuckDB build (dbt's catalog of it has no statistics); None on another
+    engine, whose page is always generated again. The run's `as_of` is not part of it:
+    the page documents models and tests, whose code does not name it, so a nightly run
+    that adds a day keeps the page."""
     if engine_name() != "duckdb" or not settings.build_db.exists():
         return None
     with engine.current(settings).reader() as build:
@@ -64,21 +66,20 @@ def docs_key(settings: Settings, as_of: str) -> str | None:
     payload = {
         "code": code_version(),
         "dbt": version("dbt-core"),
-        "vars": build_vars(as_of),
         "columns": [list(map(str, column)) for column in columns],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def docs_page(settings: Settings, as_of: str) -> Path:
+def docs_page(settings: Settings) -> Path:
     """The static docs page of the latest build: the last one generated when nothing it is
     made of changed since (`docs_key`), else a new one."""
     cache = settings.build_dir / CACHE_FOLDER
-    key = docs_key(settings, as_of)
+    key = docs_key(settings)
     page = cache / STATIC_PAGE
     if key is not None and page.is_file() and _cached_key(cache) == key:
         return page
-    generated = generate_docs(settings, as_of)
+    generated = generate_docs(settings)
     if key is not None:
         cache.mkdir(parents=True, exist_ok=True)
         (cache / CACHE_KEY).unlink(missing_ok=True)
@@ -94,12 +95,9 @@ def _cached_key(cache: Path) -> str | None:
         return None
 
 
-def generate_docs(settings: Settings, as_of: str) -> Path:
-    """Generate the static docs page of the latest build and return its path.
-
-    `as_of` is the run's `--as-of` (empty when the data decides), passed as the build
-    passed it: with other vars dbt would parse the whole project again.
-    """
+def generate_docs(settings: Settings) -> Path:
+    """Generate the static docs page of the latest build and return its path. dbt
+    compiles no model for the page, so it needs none of the run's parameters."""
     target = target_dir(settings)
     for name in GENERATED:
         (target / name).unlink(missing_ok=True)
@@ -118,8 +116,6 @@ def generate_docs(settings: Settings, as_of: str) -> Path:
             str(target),
             "--log-path",
             str(target),
-            "--vars",
-            build_vars(as_of),
             "--quiet",
         ],
         cwd=DBT_PROJECT_DIR,
@@ -141,11 +137,11 @@ def generate_docs(settings: Settings, as_of: str) -> Path:
     return page
 
 
-def release_docs_writer(settings: Settings, as_of: str) -> ReleaseWriter:
+def release_docs_writer(settings: Settings) -> ReleaseWriter:
     """Writes the dbt docs site of the build into a release, as `<release>/docs/index.html`."""
 
     def write(release: Path, publication: Publication) -> None:
-        page = docs_page(settings, as_of)
+        page = docs_page(settings)
         folder = release / DOCS_FOLDER
         folder.mkdir()
         html = page.read_text(encoding="utf-8")

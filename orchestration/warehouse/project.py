@@ -34,11 +34,6 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def build_vars(as_of: str) -> str:
-    """The `--vars` of a build and of everything run against it: `as_of` when given."""
-    return json.dumps({"as_of": as_of} if as_of else {})
-
-
 def _project_fingerprint(seeds_dir: Path) -> str:
     digest = hashlib.sha256(str(seeds_dir).encode())
     watched = [p for p in DBT_PROJECT_DIR.rglob("*") if p.is_file() and _is_source(p)]

@@ -1,5 +1,5 @@
-{#- Blank or null `as_of` means "take it from the data". -#}
-{%- set as_of_var = (var('as_of', '') or '') | string | trim -%}
+{#- Blank or null `as_of` means "take it from the data" (macros/run_parameters.sql). -#}
+{%- set as_of_var = (run_parameter('as_of', '') or '') | string | trim -%}
 
 with
 
