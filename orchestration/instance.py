@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.config import REPO_ROOT, Settings
+from orchestration.event_log import keep_connected
 
 HOME_VARIABLE = "DAGSTER_HOME"
 INSTANCE_FOLDER = "dagster"
@@ -40,5 +41,6 @@ def prepare(folder: Path) -> Path:
 
 
 def for_runs(settings: Settings) -> dg.DagsterInstance:
-    """The persistent instance the command's runs are recorded in."""
-    return dg.DagsterInstance.from_config(str(prepare(home(settings))))
+    """The persistent instance the command's runs are recorded in, its event log kept
+    connected for the command's life (`event_log.keep_connected`)."""
+    return keep_connected(dg.DagsterInstance.from_config(str(prepare(home(settings)))))
