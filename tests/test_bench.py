@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.cli import main
-from xla_lab.bench import steps
+from xla_lab.bench import history, steps
 from xla_lab.bench.runner import add_months
 
 
@@ -30,6 +30,12 @@ def test_bench_writes_every_row_and_the_machine(tmp_path: Path) -> None:
     floor_row = next(line for line in text.splitlines() if line.startswith("| SF0.02 floor"))
     assert floor_row.split("|")[2].strip().endswith(" rows)")
     assert text.count("not measured") == 4  # the full, its RSS, the incremental, the demo
+    # The chart beside the table, and the history with this benchmark's line.
+    assert "![Wall time and peak memory by scale factor](benchmarks/chart.svg)" in text
+    assert (tmp_path / "benchmarks" / "chart.svg").read_text().startswith("<svg ")
+    (entry,) = history.load(tmp_path / "benchmarks" / "history.jsonl")
+    assert list(entry.results) == ["floor 0.02"] and entry.commit
+    assert "## History" in text
     # The extracts are cached: a second run with --skip-generate reuses them.
     assert main([*args, "--report", str(report), "--only", "floor", "--skip-generate"]) == 0
 
@@ -72,3 +78,36 @@ def test_steps_file_wins_over_progress_lines(tmp_path: Path) -> None:
 def test_the_held_back_month_follows_the_measured_ones() -> None:
     assert add_months(date(2026, 1, 1), 12) == date(2027, 1, 1)
     assert add_months(date(2026, 3, 1), 1) == date(2026, 4, 1)
+
+
+def test_history_names_what_got_slower_than_its_last_measurement(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+
+    def entry(at: str, **walls: float) -> history.Entry:
+        return history.Entry(
+            measured_at=at,
+            commit=at[-1],
+            machine="m",
+            results={
+                k.replace("_", " "): {"wall": w, "peak_rss": 0, "exit_code": 0}
+                for k, w in walls.items()
+            },
+        )
+
+    history.save(path, entry("2026-01-01 a", demo=30.0, full_10=200.0))
+    history.save(path, entry("2026-01-02 b", demo=40.0))
+    # The same benchmark saved again replaces its line.
+    history.save(path, entry("2026-01-03 c", demo=30.0, full_10=200.0))
+    entries = history.save(path, entry("2026-01-03 c", demo=33.1, full_10=219.0))
+    assert [e.commit for e in entries] == ["a", "b", "c"]
+    # demo: 33.1 against 40.0 the day before, faster; full 10: 219 against 200 on the
+    # first day (the second did not measure it), 9.5 % slower, within the 10 % allowed.
+    assert history.regressions(entries) == []
+    entries = history.save(path, entry("2026-01-04 d", demo=36.5, full_10=241.0))
+    assert history.regressions(entries) == [
+        "demo: 36.5 s, 10% slower than 33.1 s on 2026-01-03 (c)",
+        "full 10: 241.0 s, 10% slower than 219.0 s on 2026-01-03 (c)",
+    ]
+    header, rows = history.table(entries)
+    assert header[:3] == ["measured at", "commit", "demo (s)"]
+    assert rows[1][2:4] == ["40.0", "—"]

@@ -245,14 +245,30 @@ def bench_demo(options: Options, results: Results, log: Callable[[str], None]) -
 
 def run_bench(options: Options, log: Callable[[str], None] = print) -> Results:
     """Measure what `options` selects and write the report."""
-    from xla_lab.bench import report
+    from xla_lab.bench import chart, history, report
 
     options.out.mkdir(parents=True, exist_ok=True)
     machine_rows = report.machine_section(options.out)
+    commit = history.commit(Path(__file__).parent)
+    kept = history.history_file(options.report)
+    svg = kept.parent / "chart.svg"
 
     def save() -> None:
         # Rewritten after every measurement: an interrupted benchmark keeps what it measured.
-        options.report.write_text(report.render(results, machine_rows), encoding="utf-8")
+        past = history.save(kept, report.history_entry(results, machine_rows, commit))
+        svg.parent.mkdir(parents=True, exist_ok=True)
+        svg.write_text(chart.render(*report.chart_points(results)), encoding="utf-8")
+        notes = kept.parent / "notes.md"
+        options.report.write_text(
+            report.render(
+                results,
+                machine_rows,
+                past,
+                svg.relative_to(options.report.parent).as_posix(),
+                notes.read_text(encoding="utf-8") if notes.is_file() else "",
+            ),
+            encoding="utf-8",
+        )
 
     results = Results(options, save=save)
     # The short demo first: a benchmark stopped during a large scale still reports it.
