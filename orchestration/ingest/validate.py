@@ -348,13 +348,22 @@ def _check_plausible(
     else:
         return
     present = typed.notna().to_numpy()
-    values = typed.where(typed.notna(), None).tolist()
-    early = np.fromiter(
-        (p and v < low for p, v in zip(present, values, strict=True)), dtype=bool, count=len(text)
-    )
-    late = np.fromiter(
-        (p and v >= high for p, v in zip(present, values, strict=True)), dtype=bool, count=len(text)
-    )
+    if column.type == "date":
+        values = typed.where(typed.notna(), None).tolist()
+        early = np.fromiter(
+            (p and v < low for p, v in zip(present, values, strict=True)),
+            dtype=bool,
+            count=len(text),
+        )
+        late = np.fromiter(
+            (p and v >= high for p, v in zip(present, values, strict=True)),
+            dtype=bool,
+            count=len(text),
+        )
+    else:
+        # Instants compare column-wise; a missing one compares false.
+        early = present & (typed < low).to_numpy(dtype=bool, na_value=False)
+        late = present & (typed >= high).to_numpy(dtype=bool, na_value=False)
     too_early, too_late = window.reasons(column.name)
     reasons.add(early, too_early, text)
     reasons.add(late, too_late, text)
@@ -406,7 +415,7 @@ def validate(
             reasons.items[i].append(parsed.errors[i])
         elif len(fields) != width:
             reasons.items[i].append(f"row has {len(fields)} fields; the header has {width}")
-        elif [f.strip() for f in fields] == header:
+        elif fields[0].strip() == header[0] and [f.strip() for f in fields] == header:
             reasons.items[i].append("the header row is repeated here")
         if has_undecodable(parsed.raws[i]):
             reasons.items[i].append("row is not valid UTF-8")
