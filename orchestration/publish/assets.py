@@ -118,7 +118,7 @@ def published_warehouse(context: AssetExecutionContext, xla: XlaRun) -> dg.Mater
             [
                 ("the auditors' site", release_site_writer(settings, context.run.run_id)),
                 ("the monthly service reviews", report_writer(settings)),
-                ("the data documentation", release_docs_writer(settings, xla.as_of)),
+                ("the data documentation", release_docs_writer(settings)),
             ],
             lambda message: say(context, message),
         ),
