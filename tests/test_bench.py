@@ -111,3 +111,14 @@ def test_history_names_what_got_slower_than_its_last_measurement(tmp_path: Path)
     header, rows = history.table(entries)
     assert header[:3] == ["measured at", "commit", "demo (s)"]
     assert rows[1][2:4] == ["40.0", "—"]
+
+
+def test_the_default_start_ends_the_held_back_month_before_today() -> None:
+    from xla_lab.bench import default_start
+
+    # 12 measured months and one held back, all before 7 December 2026: November 2025
+    # to October 2026, then November 2026 (the incremental run's first day, 1 November).
+    assert default_start(12, date(2026, 12, 7)) == date(2025, 11, 1)
+    assert add_months(default_start(12, date(2026, 12, 7)), 12) == date(2026, 11, 1)
+    assert default_start(12, date(2026, 1, 31)) == date(2024, 12, 1)
+    assert default_start(1, date(2026, 3, 1)) == date(2026, 1, 1)
