@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +196,10 @@ class History:
     records: list[Record]
     published_at: dict[str, str]
 
-    @property
+    @cached_property
     def reported(self) -> dict[ClientMonth, str]:
-        """Each reported client-month: the run that first reported it."""
+        """Each reported client-month: the run that first reported it (read once: a
+        history's records do not change)."""
         found: dict[ClientMonth, str] = {}
         for record in self.records:
             for row in record.reported:

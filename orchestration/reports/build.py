@@ -184,6 +184,12 @@ class ReportBuilder:
         self.closed = closed
         self.env = jinja_environment(TEMPLATES_DIR)
         self.peers = self._quadrant_points()
+        # The restatements by client, and each publication's place in the history: read
+        # once, not for every page.
+        self._order = {r.run_id: i for i, r in enumerate(closed.records)} if closed else {}
+        self._restated: dict[str, list[closed_months.Restatement]] = defaultdict(list)
+        for restatement in closed.restatements() if closed else []:
+            self._restated[restatement.client_id].append(restatement)
 
     def _quadrant_points(self) -> dict[tuple[str, date], list[tuple[str, float, float]]]:
         """Every client-month without a hold that has an SLA attainment and a happiness,
@@ -540,16 +546,14 @@ class ReportBuilder:
         not), so each is told in one review, the first one after it."""
         if self.closed is None:
             return []
-        order = {record.run_id: i for i, record in enumerate(self.closed.records)}
+        order = self._order
         previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
         reported_by = self.closed.reported.get((client_id, previous))
         since = order.get(reported_by, -1) if reported_by else -1
         return closed_months.told(
             r
-            for r in self.closed.restatements()
-            if r.client_id == client_id
-            and r.month < month.isoformat()
-            and order.get(r.run_id, -1) >= since
+            for r in self._restated.get(client_id, [])
+            if r.month < month.isoformat() and order.get(r.run_id, -1) >= since
         )
 
     def _as_of_text(self, timezone: str | None) -> str:
