@@ -355,6 +355,10 @@ def compare(
     """The months first reported now, and the figures that changed since they were."""
     reported_by = past.reported
     stated = past.stated()
+    # The figures stated of each client-month, found once rather than per month.
+    stated_names: dict[ClientMonth, set[str]] = {}
+    for c, m, f in stated:
+        stated_names.setdefault((c, m), set()).add(f)
     first: list[dict[str, Any]] = []
     changed: list[Restatement] = []
     for (client, month), figures in sorted(current.items()):
@@ -364,7 +368,7 @@ def compare(
                 for name, value in figures.items()
             )
             continue
-        names = set(figures) | {f for (c, m, f) in stated if (c, m) == (client, month)}
+        names = set(figures) | stated_names.get((client, month), set())
         for name in sorted(names):
             old, old_run = stated.get((client, month, name), (None, reported_by[(client, month)]))
             new = figures.get(name)
