@@ -108,6 +108,9 @@ def test_history_names_what_got_slower_than_its_last_measurement(tmp_path: Path)
         "demo: 36.5 s, 10% slower than 33.1 s on 2026-01-03 (c)",
         "full 10: 241.0 s, 10% slower than 219.0 s on 2026-01-03 (c)",
     ]
+    # Another machine's timings are no baseline: slower there is no regression here.
+    elsewhere = history.Entry("2026-01-05 e", "e", "other", {"demo": {"wall": 99.0}})
+    assert history.regressions([*entries, elsewhere]) == []
     header, rows = history.table(entries)
     assert header[:3] == ["measured at", "commit", "demo (s)"]
     assert rows[1][2:4] == ["40.0", "—"]

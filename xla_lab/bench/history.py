@@ -14,7 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-# A measurement this much slower than the last time it was measured is a regression.
+# A measurement this much slower than the last time it was measured on the same machine
+# is a regression.
 REGRESSION = 0.10
 # The measurements the history table shows, in its order: (kind, scale).
 SHOWN = (
@@ -94,13 +95,21 @@ def save(path: Path, entry: Entry) -> list[Entry]:
 
 
 def regressions(entries: list[Entry]) -> list[str]:
-    """The measurements of the latest entry slower than the last time they were measured."""
+    """The measurements of the latest entry slower than the last time they were measured
+    on the same machine (another machine's timings say nothing of the code)."""
     if not entries:
         return []
     latest, found = entries[-1], []
     for kind, scale in SHOWN:
         now = latest.wall(kind, scale)
-        before = next((e for e in reversed(entries[:-1]) if e.wall(kind, scale) is not None), None)
+        before = next(
+            (
+                e
+                for e in reversed(entries[:-1])
+                if e.machine == latest.machine and e.wall(kind, scale) is not None
+            ),
+            None,
+        )
         if now is None or before is None:
             continue
         then = before.wall(kind, scale)

@@ -311,14 +311,17 @@ def render(
             "",
             "Every benchmark on record (`benchmarks/history.jsonl`), wall seconds of each "
             "measurement, oldest first. A measurement more than "
-            f"{history.REGRESSION:.0%} slower than the last time it was measured is named "
-            "below the table as a regression.",
+            f"{history.REGRESSION:.0%} slower than the last time it was measured on the same "
+            "machine is named below the table as a regression.",
             "",
             *_table(header, rows),
             "",
             *(
                 [f"- **Regression**: {line}" for line in slower]
-                or ["No measurement of the latest benchmark is slower than the one before."]
+                or [
+                    "No measurement of the latest benchmark is slower than the last one on "
+                    "the same machine."
+                ]
             ),
         ]
     return "\n".join(lines) + "\n"
