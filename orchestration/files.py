@@ -75,3 +75,12 @@ def replace_dir(target: Path, build: Callable[[Path], None]) -> None:
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """`source` at `target` as it is: a hard link where the file system allows (the
+    same bytes, no copy), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from orchestration.files import link_or_copy
 from orchestration.publish import closed_months
 from orchestration.reports import charts
 from orchestration.reports.facts import ClientMonth, Facts, Row, read_facts
@@ -784,10 +783,7 @@ def _carry(source: Path, path: Path) -> bool:
     copy. False when there is no `source` to carry."""
     if not source.is_file():
         return False
-    try:
-        os.link(source, path)
-    except OSError:
-        shutil.copyfile(source, path)
+    link_or_copy(source, path)
     return True
 
 

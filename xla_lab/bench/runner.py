@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from orchestration.files import link_or_copy
 from xla_lab.bench import MEASUREMENTS, floor, steps
 from xla_lab.bench.measure import ChildRun, run_child
 
@@ -122,11 +123,7 @@ def _land(files: list[Path], landing_dir: Path) -> int:
     landing_dir.mkdir(parents=True, exist_ok=True)
     size = 0
     for path in files:
-        target = landing_dir / path.name
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copyfile(path, target)
+        link_or_copy(path, landing_dir / path.name)
         size += path.stat().st_size
     return size
 
