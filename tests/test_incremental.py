@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -183,6 +183,9 @@ class Built:
     run_results: dict[str, Any]
     # The seq the build's new lake rows were read above, as dbt compiled it.
     compiled_since: str | None = None
+    # The same, for the staging of tickets: its newest versions were ranked again only
+    # for the tickets with a lake row above it.
+    staging_since: str | None = None
 
     def unit_test_statuses(self) -> list[str]:
         return [
@@ -208,26 +211,37 @@ def _build(folder: DataFolder, full_refresh: bool = False) -> Built:
     run_results = json.loads(results_file.read_text()) if results_file.exists() else {}
     complete = build_state.models_all_built(run_results)
     build_state.record_if_complete(settings, plan, complete)
-    compiled = next(folder.target_dir.glob("compiled/**/int_lake__changed_keys.sql"), None)
-    since = re.search(r"_ingest_seq, 0\) > (-?\d+)", compiled.read_text()) if compiled else None
     return Built(
-        plan, complete, completed.stdout[-3000:], run_results, since.group(1) if since else None
+        plan,
+        complete,
+        completed.stdout[-3000:],
+        run_results,
+        _compiled_since(folder, "int_lake__changed_keys"),
+        _compiled_since(folder, "stg_psa__tickets"),
     )
 
 
+def _compiled_since(folder: DataFolder, model: str) -> str | None:
+    """The seq above which a model's compiled SQL read the lake's new rows, if it did."""
+    compiled = next(folder.target_dir.glob(f"compiled/**/{model}.sql"), None)
+    since = re.search(r"_ingest_seq, 0\) > (-?\d+)", compiled.read_text()) if compiled else None
+    return since.group(1) if since else None
+
+
 def _marts(folder: DataFolder) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table the warehouse publishes, whole and in order."""
+    """Every table the warehouse publishes, and the staging tables of the extracts,
+    whole and in order."""
     con = duckdb.connect(str(folder.warehouse), read_only=True)
     try:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables"
-                " where table_schema = 'main' order by table_name"
-            ).fetchall()
-        ]
+        names = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_type = 'BASE TABLE'"
+            " and (table_schema = 'main' or table_name like 'stg_psa__%')"
+            " order by table_name"
+        ).fetchall()
         return {
-            name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names
+            name: con.execute(f'select * from "{schema}"."{name}" order by all').fetchall()
+            for schema, name in names
         }
     finally:
         con.close()
@@ -277,6 +291,8 @@ def test_the_first_build_is_full_and_the_late_files_build_incrementally(
     assert late.plan.next_state.ingest_seq == 13
     # The seq reaches dbt as a run parameter: the late build read the lake above seq 4.
     assert late.compiled_since == "4"
+    assert first.staging_since is None
+    assert late.staging_since == "4"
     assert folders["reference"].complete, folders["reference"].output
 
 
@@ -303,6 +319,15 @@ def test_the_late_files_changed_what_they_should(folders: dict[str, Any]) -> Non
     assert open_before == {"T2"}
     assert open_after == {"T1", "T2"}
     assert before["fct_ticket_sla"] != after["fct_ticket_sla"]
+
+    def engineer_of(marts: dict[str, list[tuple[Any, ...]]], timeslip_id: str) -> str:
+        return next(row[1] for row in marts["stg_psa__timeslips"] if row[0] == timeslip_id)
+
+    # The newest version of S5 replaced the older one in staging; S2 kept its own.
+    assert (engineer_of(before, "S5"), engineer_of(after, "S5")) == ("E1", "E2")
+    assert engineer_of(after, "S2") == "E1"
+    assert len(after["stg_psa__timeslips"]) == len(before["stg_psa__timeslips"])
+    assert len(after["stg_psa__surveys"]) == len(before["stg_psa__surveys"]) + 1
     assert before["fct_sla_clock_segments"] != after["fct_sla_clock_segments"]
 
 
@@ -321,7 +346,7 @@ def test_a_build_that_fails_does_not_advance_the_state(folders: dict[str, Any]) 
     state = build_state.load(settings)
     assert state is not None
     bad = folder.data_dir / "lake" / "timeslips" / "timeslips_20240416.parquet"
-    # A value no timestamp cast takes: the staging view, and the build, fail.
+    # A value no timestamp cast takes: the staging of timeslips, and the build, fail.
     pq.write_table(
         pa.table({"timeslip_id": ["S9"], "updated_at": ["not a time"], "_ingest_seq": [20]}),
         bad,
@@ -394,5 +419,88 @@ def test_unit_tests_run_only_when_the_dbt_code_changed(folders: dict[str, Any]) 
         assert stale.unit_tests
         assert "unit_test" not in stale.args()
         assert build_state.plan(settings, "", full_refresh=True).unit_tests
+    finally:
+        build_state.save(settings, state)
+
+
+def test_staging_tests_that_fail_the_build_read_only_the_rows_since_the_last_build(
+    folders: dict[str, Any],
+) -> None:
+    """T1's newest version landed at seq 10, T2's at seq 1. With both their clients
+    blanked, a build whose tests passed up to seq 5 fails not_null on T1 alone: T2's row
+    is one an earlier build's tests passed. A full build (-1) fails it on both, one from seq 13 on
+    neither. With T3 gone from staging, the warn test of events' tickets counts its event
+    (V3, seq 2) from any seq: a warning is counted whole on every build."""
+    folder = folders["incremental"]
+    not_null = "not_null_stg_psa__tickets_client_id"
+    relationships = (
+        "relationships_stg_psa__ticket_events_ticket_id__ticket_id__ref_stg_psa__tickets_"
+    )
+
+    def failures(since: int) -> tuple[int, int]:
+        completed = run_dbt(
+            folder,
+            "test",
+            "--select",
+            not_null,
+            relationships,
+            env={"XLA_TESTED_SINCE_SEQ": str(since), "XLA_AS_OF": ""},
+        )
+        results = json.loads((folder.target_dir / "run_results.json").read_text())["results"]
+        by_name = {r["unique_id"].split(".")[2]: r["failures"] for r in results}
+        assert set(by_name) == {not_null, relationships}, completed.stdout[-2000:]
+        return by_name[not_null], by_name[relationships]
+
+    def execute(*statements: str) -> None:
+        con = duckdb.connect(str(folder.warehouse))
+        try:
+            (schema,) = con.execute(
+                "select table_schema from information_schema.tables"
+                " where table_name = 'stg_psa__tickets'"
+            ).fetchone()
+            for statement in statements:
+                con.execute(statement.format(table=f'"{schema}".stg_psa__tickets'))
+        finally:
+            con.close()
+
+    kept = _marts(folder)["stg_psa__tickets"]
+    assert failures(5) == (0, 0)
+    execute(
+        "create table kept_tickets as select * from {table}",
+        "update {table} set client_id = null where ticket_id in ('T1', 'T2')",
+        "delete from {table} where ticket_id = 'T3'",
+    )
+    try:
+        assert failures(5) == (1, 1)
+        assert failures(-1) == (2, 1)
+        assert failures(13) == (0, 1)
+    finally:
+        execute(
+            "delete from {table}",
+            "insert into {table} select * from kept_tickets",
+            "drop table kept_tickets",
+        )
+    assert _marts(folder)["stg_psa__tickets"] == kept
+
+
+def test_the_tested_seq_advances_only_when_the_data_tests_passed(folders: dict[str, Any]) -> None:
+    """A build whose data tests failed keeps the seq its staging tests read rows above, so
+    a row that failed is tested again on the next build, and the next, until one passes."""
+    settings = _settings(folders["incremental"])
+    state = build_state.load(settings)
+    assert state is not None
+    try:
+        build_state.save(settings, replace(state, tested_seq=4))
+        plan = build_state.plan(settings, "")
+        assert plan.tested_since_seq == 4
+        assert plan.parameters("")["XLA_TESTED_SINCE_SEQ"] == "4"
+        build_state.record_if_complete(settings, plan, True, tests_passed=False)
+        assert build_state.load(settings).tested_seq == 4
+        build_state.record_if_complete(settings, plan, True, tests_passed=True)
+        assert build_state.load(settings).tested_seq == plan.next_state.ingest_seq
+        assert build_state.plan(settings, "").tested_since_seq == plan.next_state.ingest_seq
+        # A full build tests every row, whatever the state says.
+        full = build_state.plan(settings, "", full_refresh=True)
+        assert full.parameters("")["XLA_TESTED_SINCE_SEQ"] == "-1"
     finally:
         build_state.save(settings, state)

@@ -19,6 +19,14 @@
     {{ return(run_parameter('since_ingest_seq', '-1') | int) }}
 {%- endmacro %}
 
+{#-
+    The seq up to which the last builds' data tests that fail a build all passed: such a
+    test of a staging model reads only rows above it (`get_where_subquery`). -1: every row.
+-#}
+{% macro tested_since_seq() -%}
+    {{ return(run_parameter('tested_since_seq', '-1') | int) }}
+{%- endmacro %}
+
 {#- Lake rows of a source table that landed after the last build. -#}
 {% macro new_lake_rows(source_name, table_name) -%}
     select * from {{ source(source_name, table_name) }}
@@ -74,6 +82,61 @@
             select ticket_id from {{ this }} where business_resolution_minutes is null
         {% endif %}
     )
+{%- endmacro %}
+
+{#-
+    Staging keeps the newest version of each lake key (`latest_version`). A key with a lake
+    row since the last build is ranked again over all its versions, the lake's every row
+    of that key; a key with none keeps the version it had.
+-#}
+{% macro lake_key_scope(key, source_name, table_name) -%}
+    cast({{ key }} as string) in (
+        select cast({{ key }} as string)
+        from ({{ new_lake_rows(source_name, table_name) }}) as changed
+    )
+{%- endmacro %}
+
+{% macro ticket_version_scope() -%}
+    {{ lake_key_scope('ticket_id', 'psa', 'tickets') }}
+{%- endmacro %}
+
+{% macro ticket_event_scope() -%}
+    {{ lake_key_scope('event_id', 'psa', 'ticket_events') }}
+{%- endmacro %}
+
+{% macro timeslip_version_scope() -%}
+    {{ lake_key_scope('timeslip_id', 'psa', 'timeslips') }}
+{%- endmacro %}
+
+{% macro survey_response_scope() -%}
+    {{ lake_key_scope('response_id', 'psa', 'surveys') }}
+{%- endmacro %}
+
+{#-
+    A data test that fails the build (`severity: error`) of a model whose rows carry their
+    newest version's `ingest_seq` reads only the rows above `tested_since_seq`, when its
+    config's meta says `changed_rows_only`: every other row is one that an earlier
+    build's tests passed, and the seq advances only when they all pass. A warn test
+    counts every failing row on every build, as auditors read its count. A build without
+    the seq, or a full one (-1), tests every row.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set since = tested_since_seq() -%}
+    {%- set scoped = (config.get('meta') or {}).get('changed_rows_only', false)
+        and (config.get('severity') or 'error') | lower == 'error'
+        and since >= 0 -%}
+    {%- set predicates = [] -%}
+    {%- if where -%}{%- do predicates.append('(' ~ where ~ ')') -%}{%- endif -%}
+    {%- if scoped -%}{%- do predicates.append('ingest_seq > ' ~ since) -%}{%- endif -%}
+    {%- if predicates -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ predicates | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#-

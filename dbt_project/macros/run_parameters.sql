@@ -1,6 +1,7 @@
 {#-
     The parameters of one build: `as_of` (the instant "now" for open tickets, ISO 8601;
-    empty: the latest updated_at ingested) and `since_ingest_seq` (macros/incremental.sql).
+    empty: the latest updated_at ingested), `since_ingest_seq` and `tested_since_seq`
+    (macros/incremental.sql).
 
     A parameter given as a var on the command line (`--vars '{"as_of": "..."}'`) wins;
     otherwise it is read from the environment variable `XLA_<NAME>` that `xla run` sets

@@ -301,7 +301,11 @@ def warehouse_models(
             say(context, f"  {check.line()}")
     if not_run:
         say(context, f"  {len(not_run)} tests not run: a model they test was not built")
-    build_state.record_if_complete(settings, plan, build_state.models_all_built(build_results))
+    # Whether the staging's tests may read only newer rows next time (build_state).
+    tests_passed = bool(test_results) and not any(c.severity == "error" for c in failed)
+    build_state.record_if_complete(
+        settings, plan, build_state.models_all_built(build_results), tests_passed
+    )
     if errors:
         first = errors[0]
         message = " ".join(str(first.get("message") or "").split())

@@ -16,7 +16,7 @@ full build), and leaves them out otherwise.
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,10 @@ class BuildState:
     # The engine that built it: a Spark catalog and a DuckDB file are two warehouses, so
     # a build on the other engine is a full one. States from before engines are DuckDB's.
     engine: str = "duckdb"
+    # The seq up to which every data test that fails a build passed (-1: none has yet).
+    # The staging's such tests read only rows above it (docs/incremental-builds.md): a
+    # row that failed one is tested again on every build until a build passes them all.
+    tested_seq: int = -1
 
 
 @dataclass(frozen=True)
@@ -58,15 +62,19 @@ class BuildPlan:
     # The state to record once this build completed.
     next_state: BuildState
     reason: str
+    # The seq above which the staging's data tests that fail a build read rows: the last
+    # state's `tested_seq`; -1 (every row) for a full build.
+    tested_since_seq: int = -1
 
     def parameters(self, as_of: str) -> dict[str, str]:
         """The build's run parameters (dbt_project/macros/run_parameters.sql), as the
         environment of its dbt: `as_of` (empty: the data decides) and the seq the build
-        starts from. Not `--vars`: dbt parses the whole project again when its vars change,
-        and these change every night."""
+        starts from (-1 for a full build: every row is new). Not `--vars`: dbt parses the
+        whole project again when its vars change, and these change every night."""
         return {
             "XLA_AS_OF": as_of or "",
-            "XLA_SINCE_INGEST_SEQ": str(0 if self.full_refresh else self.since_ingest_seq),
+            "XLA_SINCE_INGEST_SEQ": str(-1 if self.full_refresh else self.since_ingest_seq),
+            "XLA_TESTED_SINCE_SEQ": str(-1 if self.full_refresh else self.tested_since_seq),
         }
 
     def args(self, exclude: Sequence[str] = ()) -> list[str]:
@@ -236,6 +244,7 @@ def plan(
             and not unit_tests_passed(current),
             next_state=current,
             reason=f"incremental: lake files after seq {previous.ingest_seq}",
+            tested_since_seq=previous.tested_seq,
         )
     return BuildPlan(
         full_refresh=True,
@@ -256,14 +265,18 @@ def models_all_built(run_results: Mapping[str, Any]) -> bool:
     return bool(built) and all(r.get("status") == "success" for r in built)
 
 
-def record_if_complete(settings: Settings, build: BuildPlan, complete: bool) -> None:
+def record_if_complete(
+    settings: Settings, build: BuildPlan, complete: bool, tests_passed: bool = False
+) -> None:
     """Advance the state after a complete build only.
 
     After any other the recorded state stays: the next build starts from the same seq
-    and recomputes the same keys again, whatever part of this one committed.
+    and recomputes the same keys again, whatever part of this one committed. The tested
+    seq advances only when, besides, every data test that fails a build passed.
     """
     if complete:
-        save(settings, build.next_state)
+        tested = build.next_state.ingest_seq if tests_passed else build.tested_since_seq
+        save(settings, replace(build.next_state, tested_seq=tested))
         # Complete means every model was built: a failing unit test skips its model.
         if build.unit_tests and build.next_state.code_fingerprint:
             write_atomic(_unit_tests_marker(build.next_state), b"")

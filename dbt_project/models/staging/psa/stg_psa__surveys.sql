@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized=scoped_incremental(),
+        incremental_strategy='replace_scope',
+        incremental_scope='survey_response_scope',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('psa', 'surveys') }}
+    where {{ incremental_scope_predicate('survey_response_scope') }}
 
 ),
 
@@ -25,7 +35,8 @@ renamed as (
         cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
         cast(_file_sha256 as string) as file_sha256,
-        cast(_extract_date as date) as extract_date
+        cast(_extract_date as date) as extract_date,
+        cast(coalesce(_ingest_seq, 0) as bigint) as ingest_seq
 
     from source
 
@@ -55,6 +66,7 @@ select
     follow_up_outcome,
     source_file,
     source_line,
-    extract_date
+    extract_date,
+    ingest_seq
 
 from latest

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized=scoped_incremental(),
+        incremental_strategy='replace_scope',
+        incremental_scope='ticket_event_scope',
+        on_schema_change='fail',
+    )
+}}
+
 {#-
     Every ticket event once, typed; the old and new values of a status or priority change
     read through the value map (the PSA's own words mapped onto the contract's), those of
@@ -8,6 +17,7 @@ with
 source as (
 
     select * from {{ source('psa', 'ticket_events') }}
+    where {{ incremental_scope_predicate('ticket_event_scope') }}
 
 ),
 
@@ -37,7 +47,8 @@ renamed as (
         cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
         cast(_file_sha256 as string) as file_sha256,
-        cast(_extract_date as date) as extract_date
+        cast(_extract_date as date) as extract_date,
+        cast(coalesce(_ingest_seq, 0) as bigint) as ingest_seq
 
     from source
 
@@ -90,6 +101,7 @@ select
     delivered_new_value,
     source_file,
     source_line,
-    extract_date
+    extract_date,
+    ingest_seq
 
 from latest

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized=scoped_incremental(),
+        incremental_strategy='replace_scope',
+        incremental_scope='ticket_version_scope',
+        on_schema_change='fail',
+    )
+}}
+
 {#-
     The latest version of each ticket, typed, its status, priority and channel read
     through the value map (the PSA's own words mapped onto the contract's; the lake keeps
@@ -8,6 +17,7 @@ with
 source as (
 
     select * from {{ source('psa', 'tickets') }}
+    where {{ incremental_scope_predicate('ticket_version_scope') }}
 
 ),
 
@@ -38,7 +48,8 @@ renamed as (
         cast(_source_file as string) as source_file,
         cast(_source_line as bigint) as source_line,
         cast(_file_sha256 as string) as file_sha256,
-        cast(_extract_date as date) as extract_date
+        cast(_extract_date as date) as extract_date,
+        cast(coalesce(_ingest_seq, 0) as bigint) as ingest_seq
 
     from source
 
@@ -90,6 +101,7 @@ select
     delivered_status,
     source_file,
     source_line,
-    extract_date
+    extract_date,
+    ingest_seq
 
 from latest
