@@ -140,3 +140,24 @@ def test_a_runner_renders_only_the_results_it_is_given(workspace: Settings) -> N
     runner.build_data_docs(second, {"tickets": ("run-2", later, document["result"])})
     assert _validations(first) == [("tickets_contract", "run-1", "tickets")]
     assert _validations(second) == [("tickets_contract", "run-2", "tickets")]
+
+
+def test_accepted_rows_wait_on_disk_for_the_suites(workspace: Settings) -> None:
+    """A run's accepted rows are not held in memory until its suites run: each landing
+    file's are kept on disk, read back one extract at a time, and deleted after."""
+    (workspace.landing_dir / "tickets_20260105.csv").write_text(TICKETS)
+    (workspace.landing_dir / "tickets_20260106.csv").write_text(TICKETS.replace("T1,", "T2,"))
+    report = ingest_landing(workspace, "run-1", log=lambda _: None)
+    kept = workspace.build_dir / "accepted"
+    assert len(list(kept.glob("run-*/tickets_*.parquet"))) == 2
+    assert report.accepted.rows("tickets") == 2
+    frame = report.accepted.frame("tickets")
+    assert frame is not None
+    assert frame["ticket_id"].tolist() == ["T1", "T2"]
+    # Read back as written: instants stay instants.
+    assert "UTC" in str(frame["created_at"].dtype)
+    assert report.accepted.frame("timeslips") is None
+    checks, runner = expectation_results(report)
+    assert runner is not None
+    assert [c.passed for c in checks] == [True] * len(checks)
+    assert not list(kept.glob("run-*/*"))

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 from dagster import AssetExecutionContext
 
 from orchestration import locking
@@ -158,14 +157,24 @@ def conservation_results(report: IngestReport) -> list[results.CheckResult]:
 def expectation_results(
     report: IngestReport, log: Callable[[str], None] = lambda _: None
 ) -> tuple[list[results.CheckResult], SuiteRunner | None]:
-    """Run each extract's suite on the rows accepted in this run; the runner, if any ran."""
+    """Run each extract's suite on the rows accepted in this run, one extract's rows in
+    memory at a time; the runner, if any ran."""
+    try:
+        return _expectation_results(report, log)
+    finally:
+        report.accepted.discard()
+
+
+def _expectation_results(
+    report: IngestReport, log: Callable[[str], None]
+) -> tuple[list[results.CheckResult], SuiteRunner | None]:
     runner: SuiteRunner | None = None
     found = []
     for number, (name, extract) in enumerate(LANDING_EXTRACTS.items(), start=1):
-        rows = sum(len(frame) for frame in report.accepted.get(name) or [])
+        rows = report.accepted.rows(name)
         log(f"  [{number}/{len(LANDING_EXTRACTS)}] Great Expectations suite of {name}: {rows} rows")
-        frames = report.accepted.get(name) or []
-        if not frames:
+        frame = report.accepted.frame(name)
+        if frame is None:
             found.append(
                 results.CheckResult(
                     "great_expectations_suite",
@@ -177,18 +186,18 @@ def expectation_results(
             )
             continue
         runner = runner or SuiteRunner()
-        found.append(runner.validate(extract, pd.concat(frames, ignore_index=True)))
+        found.append(runner.validate(extract, frame))
+        del frame
     return found, runner
 
 
 def merged(reports: list[IngestReport]) -> IngestReport:
     """One report of several ingests in the same run."""
-    whole = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
+    whole = IngestReport()
     for report in reports:
         whole.outcomes += report.outcomes
         whole.ignored += report.ignored
-        for name, frames in report.accepted.items():
-            whole.accepted[name] += frames
+        whole.accepted.extend(report.accepted)
     return whole
 
 

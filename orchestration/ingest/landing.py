@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -25,6 +24,8 @@ from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
+from orchestration.ingest.accepted import FOLDER as ACCEPTED_FOLDER
+from orchestration.ingest.accepted import AcceptedRows
 from orchestration.ingest.expectations import suite_columns
 from orchestration.ingest.reader import (
     LandingFile,
@@ -93,7 +94,8 @@ class IngestReport:
 
     outcomes: list[FileOutcome] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    accepted: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    # The rows accepted into the lake, for the run's Great Expectations suites.
+    accepted: AcceptedRows = field(default_factory=AcceptedRows)
 
     def for_extract(self, extract: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.extract == extract and o.status == "ingested"]
@@ -261,7 +263,7 @@ def ingest_landing(
     settings.ensure_dirs()
     ensure_lake_layout(settings)
     reference = reference or IngestReference.of_folder(settings.seeds_dir)
-    report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
+    report = IngestReport(accepted=AcceptedRows(settings.build_dir / ACCEPTED_FOLDER))
     files, report.ignored = pending_files(settings, reference)
     if dates is not None:
         files = [f for f in files if dates[0] <= f.extract_date <= dates[1]]
@@ -332,10 +334,10 @@ def _ingest_file(
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
-        # Only what the run's Great Expectations suite reads is held until it runs, with
+        # Only what the run's Great Expectations suite reads is kept until it runs, with
         # the values the warehouse will read: each status, priority and channel mapped.
         checked = result.accepted.assign(_source_file=landing.name)[suite_columns(extract)]
-        report.accepted[extract.name].append(canonical_view(extract, checked, reference.vocabulary))
+        report.accepted.add(extract.name, canonical_view(extract, checked, reference.vocabulary))
     if len(result.rejected):
         quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
         rejected = result.rejected
@@ -425,7 +427,7 @@ def rederive_archived(
     settings.ensure_dirs()
     ensure_lake_layout(settings)
     reference = reference or IngestReference.of_folder(settings.seeds_dir)
-    report = IngestReport(accepted={name: [] for name in LANDING_EXTRACTS})
+    report = IngestReport(accepted=AcceptedRows(settings.build_dir / ACCEPTED_FOLDER))
     entries = sorted(
         (
             entry
