@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -125,3 +126,22 @@ def test_the_default_start_ends_the_held_back_month_before_today() -> None:
     assert add_months(default_start(12, date(2026, 12, 7)), 12) == date(2026, 11, 1)
     assert default_start(12, date(2026, 1, 31)) == date(2024, 12, 1)
     assert default_start(1, date(2026, 3, 1)) == date(2026, 1, 1)
+
+
+def test_a_benchmark_s_own_outputs_leave_the_commit_clean(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    for name in ("BENCHMARKS.md", "code.py", "benchmarks/history.jsonl"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("before\n")
+    git("add", ".")
+    git("-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "start")
+    clean = history.commit(tmp_path)
+    assert clean and not clean.endswith("-dirty")
+    (tmp_path / "BENCHMARKS.md").write_text("after\n")
+    (tmp_path / "benchmarks" / "history.jsonl").write_text("after\n")
+    assert history.commit(tmp_path) == clean
+    (tmp_path / "code.py").write_text("after\n")
+    assert history.commit(tmp_path) == f"{clean}-dirty"

@@ -51,9 +51,13 @@ def history_file(report: Path) -> Path:
     return report.parent / "benchmarks" / "history.jsonl"
 
 
+# What a benchmark writes itself: changes there leave the code measured as it was.
+OWN_OUTPUTS = (":(exclude)BENCHMARKS.md", ":(exclude)benchmarks")
+
+
 def commit(folder: Path) -> str:
-    """The short commit of the code measured, `-dirty` when it has changes; `unknown`
-    outside a git checkout."""
+    """The short commit of the code measured, `-dirty` when it has changes other than a
+    benchmark's own outputs; `unknown` outside a git checkout."""
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -62,7 +66,7 @@ def commit(folder: Path) -> str:
 
     try:
         head = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *OWN_OUTPUTS)
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head}-dirty" if dirty else head
