@@ -142,22 +142,25 @@ def test_a_runner_renders_only_the_results_it_is_given(workspace: Settings) -> N
     assert _validations(second) == [("tickets_contract", "run-2", "tickets")]
 
 
-def test_accepted_rows_wait_on_disk_for_the_suites(workspace: Settings) -> None:
-    """A run's accepted rows are not held in memory until its suites run: each landing
-    file's are kept on disk, read back one extract at a time, and deleted after."""
+def test_the_suites_read_the_accepted_rows_back_from_the_lake(workspace: Settings) -> None:
+    """A run's accepted rows are not held in memory until its suites run: the suites read
+    the lake files the run wrote, one extract at a time, each status as the warehouse
+    reads it (the demo PSA's `In Progress` is the contract's own word)."""
     (workspace.landing_dir / "tickets_20260105.csv").write_text(TICKETS)
-    (workspace.landing_dir / "tickets_20260106.csv").write_text(TICKETS.replace("T1,", "T2,"))
+    (workspace.landing_dir / "tickets_20260106.csv").write_text(
+        TICKETS.replace("T1,", "T2,").replace(",New,", ",In Progress,")
+    )
     report = ingest_landing(workspace, "run-1", log=lambda _: None)
-    kept = workspace.build_dir / "accepted"
-    assert len(list(kept.glob("run-*/tickets_*.parquet"))) == 2
     assert report.accepted.rows("tickets") == 2
+    assert [f.path.parent.name for f in report.accepted.files["tickets"]] == ["tickets"] * 2
     frame = report.accepted.frame("tickets")
     assert frame is not None
     assert frame["ticket_id"].tolist() == ["T1", "T2"]
-    # Read back as written: instants stay instants.
+    assert frame["status"].tolist() == ["New", "In Progress"]
+    assert frame["_source_file"].tolist() == ["tickets_20260105.csv", "tickets_20260106.csv"]
+    assert frame["_source_line"].tolist() == [2, 2]
     assert "UTC" in str(frame["created_at"].dtype)
     assert report.accepted.frame("timeslips") is None
     checks, runner = expectation_results(report)
     assert runner is not None
     assert [c.passed for c in checks] == [True] * len(checks)
-    assert not list(kept.glob("run-*/*"))

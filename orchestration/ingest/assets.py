@@ -157,17 +157,8 @@ def conservation_results(report: IngestReport) -> list[results.CheckResult]:
 def expectation_results(
     report: IngestReport, log: Callable[[str], None] = lambda _: None
 ) -> tuple[list[results.CheckResult], SuiteRunner | None]:
-    """Run each extract's suite on the rows accepted in this run, one extract's rows in
-    memory at a time; the runner, if any ran."""
-    try:
-        return _expectation_results(report, log)
-    finally:
-        report.accepted.discard()
-
-
-def _expectation_results(
-    report: IngestReport, log: Callable[[str], None]
-) -> tuple[list[results.CheckResult], SuiteRunner | None]:
+    """Run each extract's suite on the rows accepted in this run, read back from the lake
+    one extract at a time; the runner, if any ran."""
     runner: SuiteRunner | None = None
     found = []
     for number, (name, extract) in enumerate(LANDING_EXTRACTS.items(), start=1):

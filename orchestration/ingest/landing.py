@@ -24,9 +24,7 @@ from orchestration.contract import LANDING_EXTRACTS, Extract
 from orchestration.faults import maybe_crash
 from orchestration.files import write_atomic, write_parquet
 from orchestration.ingest import ledger
-from orchestration.ingest.accepted import FOLDER as ACCEPTED_FOLDER
 from orchestration.ingest.accepted import AcceptedRows
-from orchestration.ingest.expectations import suite_columns
 from orchestration.ingest.reader import (
     LandingFile,
     ParsedFile,
@@ -38,7 +36,6 @@ from orchestration.ingest.reader import (
 from orchestration.ingest.validate import (
     Plausible,
     arrow_schema,
-    canonical_view,
     to_arrow,
     unknown_ids,
     validate,
@@ -263,7 +260,7 @@ def ingest_landing(
     settings.ensure_dirs()
     ensure_lake_layout(settings)
     reference = reference or IngestReference.of_folder(settings.seeds_dir)
-    report = IngestReport(accepted=AcceptedRows(settings.build_dir / ACCEPTED_FOLDER))
+    report = IngestReport()
     files, report.ignored = pending_files(settings, reference)
     if dates is not None:
         files = [f for f in files if dates[0] <= f.extract_date <= dates[1]]
@@ -334,10 +331,7 @@ def _ingest_file(
         }
         lake_file = settings.lake_dir / extract.name / f"{stem}.parquet"
         write_parquet(to_arrow(extract, result.accepted, lineage), lake_file)
-        # Only what the run's Great Expectations suite reads is kept until it runs, with
-        # the values the warehouse will read: each status, priority and channel mapped.
-        checked = result.accepted.assign(_source_file=landing.name)[suite_columns(extract)]
-        report.accepted.add(extract.name, canonical_view(extract, checked, reference.vocabulary))
+        report.accepted.add(extract.name, lake_file, len(result.accepted), reference.vocabulary)
     if len(result.rejected):
         quarantine_file = settings.lake_dir / QUARANTINE_DIR / f"{extract.name}_{stem}.parquet"
         rejected = result.rejected
@@ -427,7 +421,7 @@ def rederive_archived(
     settings.ensure_dirs()
     ensure_lake_layout(settings)
     reference = reference or IngestReference.of_folder(settings.seeds_dir)
-    report = IngestReport(accepted=AcceptedRows(settings.build_dir / ACCEPTED_FOLDER))
+    report = IngestReport()
     entries = sorted(
         (
             entry
