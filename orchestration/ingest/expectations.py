@@ -1,10 +1,10 @@
 """Great Expectations suites derived from the extract contract.
 
 They run on the rows the ingest accepted in this run, read back from the lake files it
-wrote (one DataFrame per extract), an independent second look at what entered the lake: a failure means the validator let a
-bad row through, and blocks publication. The runner also renders stored validations,
-each suite's latest from whichever run made it, as Great Expectations Data Docs (see
-`orchestration/ingest/data_docs.py`).
+wrote (one DataFrame per extract), an independent second look at what entered the lake:
+a failure means the validator let a bad row through, and blocks publication. The runner
+also renders stored validations, each suite's latest from whichever run made it, as
+Great Expectations Data Docs (see `orchestration/ingest/data_docs.py`).
 """
 
 from __future__ import annotations

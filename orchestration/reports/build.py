@@ -53,7 +53,7 @@ from orchestration.reports.wording import (
     short_day_and_time,
     short_month,
 )
-from orchestration.static_html import CONTENT_SECURITY_POLICY, jinja_environment
+from orchestration.static_html import CONTENT_SECURITY_POLICY, Html, jinja_environment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # The key of every review of a release, beside its pages.
@@ -100,7 +100,7 @@ class Figure:
     def __html__(self) -> str:
         exact = "" if self.value is None else repr(self.value)
         return str(
-            Markup('<data value="{}" data-source="{}" title="{}">{}</data>').format(
+            Html('<data value="{}" data-source="{}" title="{}">{}</data>').format(
                 exact, self.source, self.source, self.text
             )
         )
