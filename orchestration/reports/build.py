@@ -183,6 +183,7 @@ class ReportBuilder:
         self.closed = closed
         self.env = jinja_environment(TEMPLATES_DIR)
         self.peers = self._quadrant_points()
+        self._peer_digests: dict[tuple[str, date], str] = {}
         # The restatements by client, and each publication's place in the history: read
         # once, not for every page.
         self._order = {r.run_id: i for i, r in enumerate(closed.records)} if closed else {}
@@ -590,7 +591,10 @@ class ReportBuilder:
                     self.facts.is_held(client_id, m),
                     self.facts.tickets_by_priority.get((client_id, m)),
                     self.facts.reviews.get((client_id, m)),
-                    [p for p in self.peers.get((tier, m), []) if p[0] != client_id],
+                    # Every point of the tier's month, the client's own among them (the
+                    # page leaves it out; the row above holds it): one digest per month
+                    # and tier, shared by the tier's pages.
+                    self._peers_digest(tier, m),
                 ]
                 for m in months
             ],
@@ -606,6 +610,13 @@ class ReportBuilder:
         }
         text = json.dumps(inputs, sort_keys=True, default=repr, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _peers_digest(self, tier: str, month: date) -> str:
+        found = self._peer_digests.get((tier, month))
+        if found is None:
+            text = json.dumps(self.peers.get((tier, month), []), default=repr)
+            found = self._peer_digests[(tier, month)] = hashlib.sha256(text.encode()).hexdigest()
+        return found
 
     # --- pages --------------------------------------------------------------------
 
