@@ -83,6 +83,9 @@ BASE: dict[str, dict[str, list[Row]]] = {
                 priority="P2",
                 assigned_engineer_id="E2",
             ),
+            # Opened at the instant of the first build's as_of (S3's updated_at): its
+            # clocks start at their reading, with no segment yet, and run on after.
+            ticket("T4", "C2", "New", "2024-03-20T18:00:00+00:00", "2024-03-20T18:00:00+00:00"),
             ticket(
                 "T3",
                 "C2",
@@ -316,8 +319,8 @@ def test_the_late_files_changed_what_they_should(folders: dict[str, Any]) -> Non
     assert "excessive_day|E1|2024-03-04" not in flags(after)
     open_before = {row[0] for row in before["fct_tickets"] if row[15]}
     open_after = {row[0] for row in after["fct_tickets"] if row[15]}
-    assert open_before == {"T2"}
-    assert open_after == {"T1", "T2"}
+    assert open_before == {"T2", "T4"}
+    assert open_after == {"T1", "T2", "T4"}
     assert before["fct_ticket_sla"] != after["fct_ticket_sla"]
 
     def engineer_of(marts: dict[str, list[tuple[Any, ...]]], timeslip_id: str) -> str:
@@ -329,6 +332,9 @@ def test_the_late_files_changed_what_they_should(folders: dict[str, Any]) -> Non
     assert len(after["stg_psa__timeslips"]) == len(before["stg_psa__timeslips"])
     assert len(after["stg_psa__surveys"]) == len(before["stg_psa__surveys"]) + 1
     assert before["fct_sla_clock_segments"] != after["fct_sla_clock_segments"]
+    # T4's clocks had no segment at the first build's as_of, and run on after it.
+    assert not [row for row in before["fct_sla_clock_segments"] if row[1] == "T4"]
+    assert [row for row in after["fct_sla_clock_segments"] if row[1] == "T4"]
 
 
 def test_a_second_build_with_nothing_new_changes_nothing(folders: dict[str, Any]) -> None:

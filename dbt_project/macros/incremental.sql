@@ -55,16 +55,19 @@
 {%- endmacro %}
 
 {#-
-    Clock segments follow their clocks: a clock that had not stopped has its last segment
-    end at the last as_of, the latest segment end of all.
+    Clock segments follow their clocks: the tickets with new rows, and every ticket with
+    a clock still running at this build's as_of (`int_sla__measured_clocks`, built
+    before), whose last segment now ends later. A clock that started at the last as_of
+    had no segment at all then, so the segments' own table cannot name it. A clock that
+    stopped since stopped by a new row of its ticket.
 -#}
 {% macro sla_segment_scope() -%}
+    {%- set clocks = ref('int_sla__measured_clocks') -%}
     ticket_id in (
         {{ changed_keys(['ticket']) }}
         {% if is_incremental() %}
             union
-            select ticket_id from {{ this }}
-            where segment_end >= (select max(segment_end) from {{ this }})
+            select ticket_id from {{ clocks }} where stopped_at is null
         {% endif %}
     )
 {%- endmacro %}
