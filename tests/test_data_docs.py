@@ -18,6 +18,7 @@ from ingest_workspace import ingest_settings
 from orchestration.audit_site.gx_docs import copy_data_docs
 from orchestration.config import Settings
 from orchestration.ingest import data_docs
+from orchestration.ingest.accepted import release_memory
 from orchestration.ingest.assets import expectation_results
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import ingest_landing
@@ -164,3 +165,6 @@ def test_the_suites_read_the_accepted_rows_back_from_the_lake(workspace: Setting
     checks, runner = expectation_results(report)
     assert runner is not None
     assert [c.passed for c in checks] == [True] * len(checks)
+    # Great Expectations let go of each extract's rows once its suite ran.
+    assert not runner.datasource.get_execution_engine().batch_manager.batch_data_cache
+    release_memory()

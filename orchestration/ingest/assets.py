@@ -22,6 +22,7 @@ from dagster import AssetExecutionContext
 from orchestration import locking
 from orchestration.contract import LANDING_EXTRACTS
 from orchestration.ingest import data_docs, freshness, ledger
+from orchestration.ingest.accepted import release_memory
 from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import IngestReport, ingest_landing, rederive_archived
 from orchestration.ingest.partitions import extract_dates, has_partition, partition_key, run_dates
@@ -263,6 +264,9 @@ def _ingest_landing_files(
         data_docs.save(settings, context.run.run_id, runner.validations)
         docs = data_docs.build(settings, context.run.run_id, runner)
         say(context, f"Great Expectations Data Docs: {docs / 'index.html'}")
+    # The suites' rows are no longer needed; dbt runs beside this process next.
+    runner = None
+    release_memory()
     quarantined = 0
     for name in LANDING_EXTRACTS:
         outcomes = report.for_extract(name)

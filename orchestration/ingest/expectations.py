@@ -147,6 +147,12 @@ class SuiteRunner:
             },
         )
         self.validations[extract.name] = outcome.to_json_dict()
+        # The execution engine keeps every batch it validated: let go of this one, so a
+        # run holds one extract's rows at a time.
+        manager = self.datasource.get_execution_engine().batch_manager
+        manager.batch_data_cache.clear()
+        manager.reset_batch_cache()
+        del batch
         failing = 0
         samples: list[str] = []
         failed: list[str] = []
