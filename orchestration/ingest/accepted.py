@@ -9,7 +9,6 @@ values), and the suites judge exactly what entered the lake.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +71,7 @@ def release_memory() -> None:
     runs beside it. Where the C library has no `malloc_trim`, only Arrow's pool is asked."""
     gc.collect()
     pa.default_memory_pool().release_unused()
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    # The process's own symbols: the C library it runs on, found without a search.
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     if trim is not None:
         trim(0)
