@@ -122,6 +122,57 @@ MSP_SETTINGS: dict[str, MspSetting] = {
             "restatement for review; `error` holds the publication until an auditor approves "
             "it in restatement_approvals.csv.",
         ),
+        MspSetting(
+            "low_confidence_response_rate_pct",
+            (),
+            "20",
+            "An XLA target of a client-month whose survey response rate (answered of sent, "
+            "by the month sent) is below this percent is marked low confidence.",
+            kind="number",
+            minimum=0,
+            maximum=100,
+        ),
+        MspSetting(
+            "sla_at_risk_pct",
+            (),
+            "75",
+            "A clock still running is `at_risk` once it has used this percent of its target, "
+            "and `on_track` before.",
+            kind="number",
+            minimum=0,
+            maximum=100,
+        ),
+        MspSetting(
+            "peer_min_clients",
+            (),
+            "5",
+            "The fewest clients of a contract tier with a figure in a month for the month's "
+            "peer percentiles to be given.",
+            kind="integer",
+            minimum=2,
+            maximum=100_000,
+        ),
+        MspSetting(
+            "silent_feed_business_days",
+            (),
+            "3",
+            "A client's extract is silent after this many of the client's business days "
+            "without a row, when it usually has rows (`silent_feed_min_daily_rows`).",
+            kind="integer",
+            minimum=1,
+            maximum=60,
+        ),
+        MspSetting(
+            "silent_feed_min_daily_rows",
+            (),
+            "1",
+            "A client's extract is watched for silence only when its trailing baseline "
+            "(the 20 business days before the silence) averages more than this many rows "
+            "a business day.",
+            kind="number",
+            minimum=0,
+            maximum=1_000_000,
+        ),
     )
 }
 
