@@ -150,3 +150,31 @@ def test_a_review_tells_the_headline_figures_and_counts_the_rest() -> None:
         "March 2026: resolution SLA attainment restated from 75.0% to 100.0%",
         "March 2026: 2 more figures restated with them (the warehouse's restatements list each)",
     ]
+
+
+def test_a_column_added_since_the_month_was_reported_is_reported_now_not_restated() -> None:
+    # The warehouse gained `response_rate_pct` after March was reported; a P1 policy's
+    # clocks arrived late. The column is first reported by this publication; the policy
+    # was an empty figure before: restated from empty, large.
+    current = {
+        **REPORTED,
+        "response_rate_pct": "25.0",
+        "sla_policy_attainment_pct[P1 resolution]": "100.0",
+    }
+    found = compare({MARCH: current}, _past(), _rules())
+    assert found.reported == [
+        {"client_id": "C1", "month": "2026-03-01", "figure": "response_rate_pct", "value": "25.0"}
+    ]
+    assert [(r.figure, r.reported_value, r.new_value, r.is_large) for r in found.restatements] == [
+        ("sla_policy_attainment_pct[P1 resolution]", None, "100.0", True)
+    ]
+    # Once reported, the added column is a figure like the others: a change restates it.
+    later = compare(
+        {MARCH: {**current, "response_rate_pct": "30.0"}},
+        History([*_past().records, Record("run-2", reported=found.reported)], {}),
+        _rules(),
+    )
+    assert [(r.figure, r.reported_value, r.new_value) for r in later.restatements] == [
+        ("response_rate_pct", "25.0", "30.0"),
+        ("sla_policy_attainment_pct[P1 resolution]", None, "100.0"),
+    ]

@@ -6,7 +6,9 @@ first publication after that records the month's figures as reported: every colu
 `fct_client_months` and the SLA attainment of each policy. A later publication whose
 figures for it differ still goes out with the new figures, and records one restatement
 per changed figure: the value the month stood at and the publication that stated it,
-the new value, and what changed in between (landing files, reference files, code).
+the new value, and what changed in between (landing files, reference files, code). A
+column added to `fct_client_months` since a month was reported is reported with the
+next publication, not restated.
 
 The record lives with the audit history (`<audit>/closed_months/`), not in the build: a
 full refresh or a backfill rebuilds the marts, never what was reported. Each publication
@@ -42,6 +44,7 @@ CHECK_TARGET = "reported_client_months"
 # reports: a month is reported once it is closed and not held.
 NOT_FIGURES = frozenset({"client_id", "month", "is_held", "held_reason"})
 POLICY_FIGURE = "sla_policy_attainment_pct[{priority} {metric}]"
+POLICY_PREFIX = POLICY_FIGURE.split("[", 1)[0] + "["
 
 _CLOSED_FIGURES = """
     select months.*
@@ -368,7 +371,16 @@ def compare(
                 for name, value in figures.items()
             )
             continue
-        names = set(figures) | stated_names.get((client, month), set())
+        known = stated_names.get((client, month), set())
+        # A column of fct_client_months that no record of the month states was added to
+        # the warehouse since the month was reported: reported now, not restated. A policy
+        # absent before is a figure that was empty (its clocks came later): restated.
+        first.extend(
+            {"client_id": client, "month": month, "figure": name, "value": value}
+            for name, value in sorted(figures.items())
+            if name not in known and not name.startswith(POLICY_PREFIX)
+        )
+        names = {n for n in figures if n in known or n.startswith(POLICY_PREFIX)} | known
         for name in sorted(names):
             old, old_run = stated.get((client, month, name), (None, reported_by[(client, month)]))
             new = figures.get(name)
