@@ -66,6 +66,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Together:
+    """Columns whose values come all together or not at all (a survey's answer: when it
+    came and its score). Each must be in the file's header. A row with none of them is
+    `absent` (an unanswered survey) and then needs the columns of `absent_needs`."""
+
+    columns: tuple[str, ...]
+    absent: str = ""
+    absent_needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Extract:
     """One extract of the landing zone: its columns, key and versioning column."""
 
@@ -84,6 +95,8 @@ class Extract:
     null_markers: tuple[str, ...] = ()
     # Every row belongs to the client named in the file name; kept as `_client_id`.
     client_in_file_name: bool = False
+    # Groups of optional columns whose values come all together or not at all.
+    together: tuple[Together, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -106,6 +119,13 @@ class Extract:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def header_required(self) -> tuple[str, ...]:
+        """The columns a file's header must carry: the required ones, and every column of
+        a `together` group (whose values may all be empty)."""
+        grouped = {name for group in self.together for name in group.columns}
+        return tuple(c.name for c in self.columns if c.required or c.name in grouped)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -181,7 +201,8 @@ TIMESLIPS = Extract(
 SURVEYS = Extract(
     name="surveys",
     key="response_id",
-    description="Customer feedback: csat after a ticket, nps relationship surveys.",
+    description="Customer feedback: csat after a ticket, nps relationship surveys; a "
+    "survey sent and not answered is a row without responded_at and score.",
     columns=(
         Column("response_id", "text", required=True),
         Column("survey_type", "enum", required=True, allowed=SURVEY_TYPES),
@@ -189,8 +210,8 @@ SURVEYS = Extract(
         Column("client_id", "text", required=True),
         Column("contact_id", "text"),
         Column("sent_at", "timestamp"),
-        Column("responded_at", "timestamp", required=True),
-        Column("score", "integer", required=True, minimum=0, maximum=10),
+        Column("responded_at", "timestamp"),
+        Column("score", "integer", minimum=0, maximum=10),
         Column("comment", "text"),
         Column("lost_time_minutes", "number", minimum=0, maximum=100_000),
         Column("follow_up_at", "timestamp"),
@@ -198,6 +219,13 @@ SURVEYS = Extract(
         Column("follow_up_outcome", "text"),
     ),
     ordered=(("sent_at", "responded_at"), ("responded_at", "follow_up_at")),
+    together=(
+        Together(
+            columns=("responded_at", "score"),
+            absent="an unanswered survey",
+            absent_needs=("sent_at",),
+        ),
+    ),
 )
 
 EXTRACTS: dict[str, Extract] = {e.name: e for e in (TICKETS, TICKET_EVENTS, TIMESLIPS, SURVEYS)}

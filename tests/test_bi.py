@@ -406,7 +406,7 @@ def test_05_least_happy_clients(workspace: Workspace) -> None:
     scores: dict[str, list[int]] = defaultdict(list)
     for s in workspace.records(
         "select client_id, responded_at, score from staging.stg_psa__surveys"
-        " where survey_type = 'csat'",
+        " where survey_type = 'csat' and responded_at is not null",
         database=workspace.build,
     ):
         client = s["client_id"]

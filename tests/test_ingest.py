@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from ingest_workspace import ingest_settings
@@ -14,6 +15,7 @@ from ingest_workspace import ingest_settings
 from orchestration.config import Settings
 from orchestration.contract import SURVEYS, TICKET_EVENTS, TICKETS, TIMESLIPS
 from orchestration.ingest import ledger
+from orchestration.ingest.expectations import SuiteRunner
 from orchestration.ingest.landing import ingest_landing
 from orchestration.ingest.reader import classify, decode, parse
 from orchestration.ingest.validate import Plausible, canonical_view, to_arrow, validate
@@ -279,6 +281,73 @@ def test_huge_and_infinite_scores_are_rejected_not_crashed_on() -> None:
         "score 'inf' is not a number",
         "score '7.5' is not a whole number",
     ]
+
+
+SURVEY_HEADER = "response_id,survey_type,client_id,sent_at,responded_at,score"
+
+
+def test_an_unanswered_survey_is_a_row_and_half_an_answer_is_quarantined() -> None:
+    rows = [
+        "R1,csat,C001,2026-01-05T09:00:00Z,2026-01-05T10:00:00Z,7",  # line 2: answered
+        "U1,csat,C001,2026-01-05T09:00:00Z,,",  # line 3: sent, not answered
+        "R2,csat,C001,2026-01-05T09:00:00Z,,7",  # line 4: a score without its time
+        "R3,nps,C001,2026-01-05T09:00:00Z,2026-01-05T10:00:00+01:00,",  # line 5
+        "U2,nps,C001,,,",  # line 6: neither sent nor answered
+        "R4,csat,C001,,2026-01-05T10:00:00Z,9",  # line 7: answered, sent_at unknown
+    ]
+    result = validate(SURVEYS, parse("\n".join([SURVEY_HEADER, *rows]) + "\n"))
+    assert list(result.accepted["response_id"]) == ["R1", "U1", "R4"]
+    assert list(result.accepted["_source_line"]) == [2, 3, 7]
+    unanswered = result.accepted.iloc[1]
+    assert pd.isna(unanswered["responded_at"]) and pd.isna(unanswered["score"])
+    assert result.rejected[["line_number", "reason"]].to_dict("records") == [
+        {"line_number": 4, "reason": "score '7' without responded_at"},
+        {"line_number": 5, "reason": "responded_at '2026-01-05T10:00:00+01:00' without score"},
+        {"line_number": 6, "reason": "an unanswered survey needs sent_at"},
+    ]
+
+
+def test_a_survey_header_must_carry_responded_at_and_score_though_they_may_be_empty() -> None:
+    result = validate(SURVEYS, parse("response_id,survey_type,client_id,sent_at\nU1,csat,C001,x\n"))
+    assert list(result.rejected["reason"]) == [
+        "the header lacks required column(s) responded_at, score"
+    ]
+
+
+def test_unanswered_surveys_are_conserved_in_the_lake(workspace: Settings) -> None:
+    _land(
+        workspace,
+        "surveys_20260105.csv",
+        f"{SURVEY_HEADER}\n"
+        "R1,csat,C001,2026-01-05T09:00:00Z,2026-01-05T10:00:00Z,7\n"
+        "U1,csat,C001,2026-01-05T09:00:00Z,,\n"
+        "U2,csat,C001,,,\n",
+    )
+    (outcome,) = ingest_landing(workspace, "run-1", log=lambda _: None).outcomes
+    assert (outcome.rows_in, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1)
+    (lake_file,) = (workspace.lake_dir / "surveys").glob("2026*.parquet")
+    lake = pq.read_table(lake_file).to_pylist()
+    assert [(r["response_id"], r["responded_at"], r["score"]) for r in lake] == [
+        ("R1", datetime(2026, 1, 5, 10, tzinfo=UTC), 7),
+        ("U1", None, None),
+    ]
+    (quarantine_file,) = (workspace.lake_dir / "quarantine").glob("surveys_*.parquet")
+    (quarantined,) = pq.read_table(quarantine_file).to_pylist()
+    assert (quarantined["line_number"], quarantined["reason"]) == (
+        4,
+        "an unanswered survey needs sent_at",
+    )
+    # The contract suite's second look passes the unanswered row, and would catch half an
+    # answer or an unanswered row without sent_at had the validator let one through.
+    runner = SuiteRunner()
+    frame = pq.read_table(lake_file).to_pandas()
+    assert runner.validate(SURVEYS, frame).passed
+    frame.loc[0, "responded_at"] = pd.NaT
+    frame.loc[1, "sent_at"] = pd.NaT
+    failed = runner.validate(SURVEYS, frame)
+    assert not failed.passed and failed.failing_count == 2
+    assert "expect_column_values_to_not_be_null(responded_at)" in failed.detail
+    assert "expect_column_values_to_not_be_null(sent_at)" in failed.detail
 
 
 def test_a_stray_quote_in_the_header_quarantines_every_line_instead_of_losing_them() -> None:

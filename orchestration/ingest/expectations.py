@@ -46,6 +46,23 @@ def _expectations(extract: Extract) -> list[Any]:
                     column=column.name, min_value=column.minimum, max_value=column.maximum
                 )
             )
+    for group in extract.together:
+        # All together or not at all: each column has a value wherever another has one,
+        # and a row with none of them has the columns it then needs.
+        for name in group.columns:
+            others = " | ".join(f"{other}.notnull()" for other in group.columns if other != name)
+            found.append(
+                gx.expectations.ExpectColumnValuesToNotBeNull(
+                    column=name, row_condition=others, condition_parser="pandas"
+                )
+            )
+        absent = " & ".join(f"{name}.isnull()" for name in group.columns)
+        found += [
+            gx.expectations.ExpectColumnValuesToNotBeNull(
+                column=needed, row_condition=absent, condition_parser="pandas"
+            )
+            for needed in group.absent_needs
+        ]
     for earlier, later in extract.ordered:
         found.append(
             gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -69,6 +86,8 @@ def suite_columns(extract: Extract) -> list[str]:
         or column.maximum is not None
     }
     checked.update(name for pair in extract.ordered for name in pair)
+    for group in extract.together:
+        checked.update((*group.columns, *group.absent_needs))
     names = [column.name for column in extract.columns if column.name in checked]
     return [*names, *INDEX_COLUMNS]
 

@@ -369,6 +369,41 @@ def _check_plausible(
     reasons.add(late, too_late, text)
 
 
+def _check_together(extract: Extract, frame: pd.DataFrame, reasons: _Reasons) -> None:
+    """Each `together` group's columns hold values all together or not at all ("score '7'
+    without responded_at"); a row with none of them needs the group's `absent_needs`
+    ("an unanswered survey needs sent_at")."""
+    n = len(frame)
+
+    def text(name: str) -> list[str]:
+        return [v.strip() for v in frame[name].tolist()] if name in frame.columns else [""] * n
+
+    for group in extract.together:
+        values = {name: text(name) for name in group.columns}
+        present = {
+            name: np.fromiter((t != "" for t in texts), dtype=bool, count=n)
+            for name, texts in values.items()
+        }
+        some = np.logical_or.reduce(list(present.values()))
+        every = np.logical_and.reduce(list(present.values()))
+        for name in group.columns:
+            # A value given without the rest of its group: say which are missing.
+            messages = pd.Series(
+                [
+                    f"{name} {_show(values[name][i])} without "
+                    + ", ".join(o for o in group.columns if not present[o][i])
+                    if present[name][i] and not every[i]
+                    else ""
+                    for i in range(n)
+                ],
+                dtype=object,
+            )
+            reasons.add(present[name] & ~every, messages)
+        for needed in group.absent_needs:
+            empty = np.fromiter((t == "" for t in text(needed)), dtype=bool, count=n)
+            reasons.add(~some & empty, f"{group.absent} needs {needed}")
+
+
 def validate(
     extract: Extract,
     parsed: ParsedFile,
@@ -391,7 +426,7 @@ def validate(
     file_problem = parsed.problem
     if file_problem is None:
         duplicated = sorted({h for h in header if header.count(h) > 1 and h})
-        missing = [c for c in extract.required if c not in header]
+        missing = [c for c in extract.header_required if c not in header]
         if duplicated:
             file_problem = f"the header repeats column(s) {', '.join(duplicated)}"
         elif missing:
@@ -456,6 +491,7 @@ def validate(
                 )
         else:
             typed[column.name] = pd.Series([None] * n, dtype=object)
+    _check_together(extract, frame, column_reasons)
     for earlier, later in extract.ordered:
         a, b = typed[earlier], typed[later]
         inverted = (a.notna() & b.notna()).to_numpy() & (b < a).fillna(False).to_numpy()

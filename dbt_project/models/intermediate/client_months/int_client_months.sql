@@ -47,6 +47,7 @@ records as (
     select client_id, source_system, created_at as recorded_at from tickets
     union all
     select client_id, 'psa' as source_system, responded_at as recorded_at from surveys
+    where responded_at is not null
 
 ),
 

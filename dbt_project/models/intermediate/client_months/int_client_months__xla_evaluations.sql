@@ -6,6 +6,9 @@
     follow-up) and a value to compare. A month takes the targets in force on its first
     day (`valid_from` / `valid_to`), and the tier of the client's version in force then
     (`int_client_months`): a target that changes mid-month applies from the next month.
+    An evaluated target (met or missed) whose response rate (csat surveys for happiness,
+    lost time and follow-up, nps surveys for nps, by the month sent) is below
+    `low_confidence_response_rate_pct` is low confidence.
 -#}
 with
 
@@ -24,6 +27,26 @@ targets as (
 survey_metrics as (
 
     select * from {{ ref('int_client_months__survey_metrics') }}
+
+),
+
+response_rates as (
+
+    select * from {{ ref('int_client_months__survey_response_rates') }}
+
+),
+
+msp_settings as (
+
+    select * from {{ ref('stg_reference__msp_settings') }}
+
+),
+
+low_confidence as (
+
+    select cast(setting_value as double) as below_response_rate_pct
+    from msp_settings
+    where setting = 'low_confidence_response_rate_pct'
 
 ),
 
@@ -52,7 +75,11 @@ measured as (
             when 'nps' then survey_metrics.nps
             when 'avg_lost_time_minutes' then survey_metrics.avg_lost_time_minutes
             when 'negative_follow_up_pct' then survey_metrics.negative_follow_up_pct
-        end as metric_value
+        end as metric_value,
+        case targets.metric
+            when 'nps' then response_rates.nps_response_rate_pct
+            else response_rates.csat_response_rate_pct
+        end as response_rate_pct
 
     from client_months
     inner join targets
@@ -63,10 +90,14 @@ measured as (
         on
             client_months.client_id = survey_metrics.client_id
             and client_months.month = survey_metrics.month
+    left join response_rates
+        on
+            client_months.client_id = response_rates.client_id
+            and client_months.month = response_rates.month
 
 ),
 
-final as (
+judged as (
 
     select
         client_id,
@@ -77,6 +108,7 @@ final as (
         min_responses,
         metric_value,
         responses,
+        response_rate_pct,
         cast(
             case
                 when responses < coalesce(min_responses, 0) or metric_value is null then 'insufficient_data'
@@ -87,6 +119,32 @@ final as (
         ) as target_status
 
     from measured
+
+),
+
+final as (
+
+    select
+        judged.client_id,
+        judged.month,
+        judged.metric,
+        judged.comparator,
+        judged.target,
+        judged.min_responses,
+        judged.metric_value,
+        judged.responses,
+        judged.target_status,
+        judged.response_rate_pct,
+        -- Judged on too few of the surveys sent; a rate not known is no reason to doubt.
+        coalesce(
+            judged.target_status <> 'insufficient_data'
+            and judged.response_rate_pct < low_confidence.below_response_rate_pct,
+            false
+        ) as is_low_confidence
+
+    from judged
+    left join low_confidence
+        on 1 = 1
 
 )
 

@@ -1,14 +1,16 @@
 {#-
-    One row per survey response, classified the way the XLA counts it: the client-local
-    month it belongs to, promoter or detractor, negative, and for a negative csat answer
-    whether the follow-up came by the end of the next business day of the client's
-    calendar.
+    One row per survey response (a survey answered), classified the way the XLA counts
+    it: the client-local month it belongs to, promoter or detractor, negative, and for a
+    negative csat answer whether the follow-up came by the end of the next business day
+    of the client's calendar. Surveys sent and not answered are not responses: they count
+    only in the response rates (`int_client_months__survey_response_rates`).
 -#}
 with
 
 responses as (
 
     select * from {{ ref('stg_psa__surveys') }}
+    where responded_at is not null
 
 ),
 

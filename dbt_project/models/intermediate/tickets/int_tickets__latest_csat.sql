@@ -1,8 +1,14 @@
+{#-
+    Per ticket with a csat response, its latest response (by `responded_at`, then
+    `response_id`): the score `fct_tickets` shows. Surveys sent and not answered are left out.
+-#}
 with
 
 responses as (
 
     select * from {{ ref('stg_psa__surveys') }}
+    -- A survey sent and not answered gives the ticket no score.
+    where responded_at is not null
 
 ),
 

@@ -30,6 +30,12 @@ xla_evaluations as (
 
 ),
 
+response_rates as (
+
+    select * from {{ ref('int_client_months__survey_response_rates') }}
+
+),
+
 publication_holds as (
 
     select * from {{ ref('publication_holds') }}
@@ -60,7 +66,15 @@ xla_summary as (
         max(case when metric = 'happiness' then target_status end) as happiness_target_status,
         max(case when metric = 'nps' then target_status end) as nps_target_status,
         max(case when metric = 'avg_lost_time_minutes' then target_status end) as lost_time_target_status,
-        max(case when metric = 'negative_follow_up_pct' then target_status end) as follow_up_target_status
+        max(case when metric = 'negative_follow_up_pct' then target_status end) as follow_up_target_status,
+        max(case when metric = 'happiness' and is_low_confidence then 1 else 0 end) as happiness_low_confidence,
+        max(case when metric = 'nps' and is_low_confidence then 1 else 0 end) as nps_low_confidence,
+        max(
+            case when metric = 'avg_lost_time_minutes' and is_low_confidence then 1 else 0 end
+        ) as lost_time_low_confidence,
+        max(
+            case when metric = 'negative_follow_up_pct' and is_low_confidence then 1 else 0 end
+        ) as follow_up_low_confidence
 
     from xla_evaluations
     group by client_id, month
@@ -84,6 +98,9 @@ joined as (
         xla_summary.nps_target_status,
         xla_summary.lost_time_target_status,
         xla_summary.follow_up_target_status,
+        response_rates.csat_response_rate_pct,
+        response_rates.nps_response_rate_pct,
+        response_rates.response_rate_pct,
         holds.held_reason,
         coalesce(ticket_kpis.tickets_opened, 0) as tickets_opened,
         coalesce(ticket_kpis.tickets_resolved, 0) as tickets_resolved,
@@ -102,7 +119,17 @@ joined as (
         coalesce(survey_metrics.csat_comments, 0) as csat_comments,
         coalesce(survey_metrics.nps_comments, 0) as nps_comments,
         coalesce(xla_summary.xla_targets_evaluated, 0) as xla_targets_evaluated,
-        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed
+        coalesce(xla_summary.xla_targets_missed, 0) as xla_targets_missed,
+        coalesce(response_rates.csat_surveys_sent, 0) as csat_surveys_sent,
+        coalesce(response_rates.csat_surveys_answered, 0) as csat_surveys_answered,
+        coalesce(response_rates.nps_surveys_sent, 0) as nps_surveys_sent,
+        coalesce(response_rates.nps_surveys_answered, 0) as nps_surveys_answered,
+        coalesce(response_rates.surveys_sent, 0) as surveys_sent,
+        coalesce(response_rates.surveys_answered, 0) as surveys_answered,
+        coalesce(xla_summary.happiness_low_confidence, 0) = 1 as happiness_is_low_confidence,
+        coalesce(xla_summary.nps_low_confidence, 0) = 1 as nps_is_low_confidence,
+        coalesce(xla_summary.lost_time_low_confidence, 0) = 1 as lost_time_is_low_confidence,
+        coalesce(xla_summary.follow_up_low_confidence, 0) = 1 as follow_up_is_low_confidence
 
     from client_months
     left join ticket_kpis
@@ -125,6 +152,10 @@ joined as (
         on
             client_months.client_id = holds.client_id
             and client_months.month = holds.month
+    left join response_rates
+        on
+            client_months.client_id = response_rates.client_id
+            and client_months.month = response_rates.month
 
 ),
 
@@ -182,6 +213,20 @@ final as (
         cast(nps_comments as bigint) as nps_comments,
         cast(xla_targets_evaluated as bigint) as xla_targets_evaluated,
         cast(xla_targets_missed as bigint) as xla_targets_missed,
+        cast(csat_surveys_sent as bigint) as csat_surveys_sent,
+        cast(csat_surveys_answered as bigint) as csat_surveys_answered,
+        csat_response_rate_pct,
+        cast(nps_surveys_sent as bigint) as nps_surveys_sent,
+        cast(nps_surveys_answered as bigint) as nps_surveys_answered,
+        nps_response_rate_pct,
+        cast(surveys_sent as bigint) as surveys_sent,
+        cast(surveys_answered as bigint) as surveys_answered,
+        response_rate_pct,
+        -- A target judged on a response rate below low_confidence_response_rate_pct.
+        happiness_is_low_confidence,
+        nps_is_low_confidence,
+        lost_time_is_low_confidence,
+        follow_up_is_low_confidence,
         case
             when first_response_clocks_stopped > 0
                 then 100 * cast(first_response_clocks_met as double) / first_response_clocks_stopped
