@@ -10,6 +10,9 @@ from the rows below; the comments say what each row is there to prove.
   auditor cleared: not a hold.
 - C2 (New York, silver) has an `error` flag no auditor cleared in March: March is held;
   April is not.
+- The experience insight of C1's March: three csat answers (T1 3, losing 90 minutes;
+  T2 5, losing 30, and 9) and one csat survey never answered; C2 answered one survey in
+  March (T4 10, losing 30), so the MSP's lost time spans both clients.
 - `as_of` comes from the data: the latest `updated_at`, Wednesday 3 April 2024 12:00 UTC
   (14:00 in Amsterdam, summer time since 31 March), so April is the month to date.
 """
@@ -73,6 +76,8 @@ SEEDS: dict[str, list[tuple[str, ...]]] = {
         ("gold", "nps", ">=", "20", "1"),
         ("gold", "negative_follow_up_pct", ">=", "90", "1"),
     ],
+    # A verdict on fewer than 90 % of the surveys sent answered is low confidence.
+    "msp_settings": [("low_confidence_response_rate_pct", "90")],
     # One rule, severity error: any hour billed over the hours worked.
     "timeslip_rules": [
         (
@@ -110,6 +115,8 @@ def ticket(
     status: str,
     subject: str,
     updated: str = "",
+    category: str | None = None,
+    channel: str | None = None,
     **times: str,
 ) -> Row:
     """A tickets row; `updated_at` defaults to the latest of its times."""
@@ -120,6 +127,8 @@ def ticket(
         "priority": priority,
         "status": status,
         "subject": subject,
+        "category": category,
+        "channel": channel,
         "assigned_engineer_id": "E1",
         **stamps,
         "updated_at": _ts(updated) or max(v for v in stamps.values() if v is not None),
@@ -159,16 +168,19 @@ def survey(
     response_id: str,
     survey_type: str,
     ticket_id: str,
-    score: int,
+    score: int | None,
     responded: str,
-    **extra: str,
+    sent: str,
+    **extra: Any,
 ) -> Row:
-    """A surveys row of C1."""
+    """A surveys row, of C1 unless `client_id` says otherwise; not answered when
+    `responded` is empty."""
     return {
         "response_id": response_id,
         "survey_type": survey_type,
         "ticket_id": ticket_id,
         "client_id": "C1",
+        "sent_at": _ts(sent),
         "responded_at": _ts(responded),
         "score": score,
         "follow_up_at": _ts(extra.pop("follow_up", None)),
@@ -188,6 +200,8 @@ LAKE: dict[str, dict[str, list[Row]]] = {
                 "P3",
                 "Closed",
                 SUBJECT,
+                category="hardware",
+                channel="phone",
                 created_at="2024-03-01T16:40:00+00:00",
                 first_response_at="2024-03-04T11:10:00+00:00",
                 resolved_at="2024-03-04T12:00:00+00:00",
@@ -200,6 +214,8 @@ LAKE: dict[str, dict[str, list[Row]]] = {
                 "P2",
                 "Resolved",
                 "VPN drops every hour",
+                category="network",
+                channel="email",
                 created_at="2024-03-05T09:00:00+00:00",
                 first_response_at="2024-03-05T09:20:00+00:00",
                 resolved_at="2024-03-05T13:00:00+00:00",
@@ -223,6 +239,8 @@ LAKE: dict[str, dict[str, list[Row]]] = {
                 "P3",
                 "Resolved",
                 "New starter account",
+                category="access",
+                channel="portal",
                 created_at="2024-03-06T15:00:00+00:00",
                 first_response_at="2024-03-06T15:30:00+00:00",
                 resolved_at="2024-03-06T18:00:00+00:00",
@@ -243,32 +261,50 @@ LAKE: dict[str, dict[str, list[Row]]] = {
     "surveys": {
         "surveys_20240403.csv": [
             # Monday 4 March 14:00, due by the end of Tuesday (17:00); followed up
-            # Tuesday 16:00: in time.
+            # Tuesday 16:00: in time. 90 minutes lost.
             survey(
                 "R1",
                 "csat",
                 "T1",
                 3,
                 "2024-03-04T13:00:00+00:00",
+                "2024-03-04T12:00:00+00:00",
+                lost_time_minutes=90.0,
                 follow_up="2024-03-05T15:00:00+00:00",
                 comment=COMMENT,
                 follow_up_by="E1",
                 follow_up_outcome="Called back & apologised",
             ),
             # Friday 8 March 11:00, due by the end of Monday 11 March; followed up on
-            # Tuesday 10:00: late.
+            # Tuesday 10:00: late. 30 minutes lost.
             survey(
                 "R2",
                 "csat",
                 "T2",
                 5,
                 "2024-03-08T10:00:00+00:00",
+                "2024-03-08T09:00:00+00:00",
+                lost_time_minutes=30.0,
                 follow_up="2024-03-12T09:00:00+00:00",
                 follow_up_by="E1",
                 follow_up_outcome="Explained the VPN change",
             ),
-            survey("R3", "csat", "T2", 9, "2024-03-08T11:00:00+00:00"),
-            survey("R4", "nps", "", 10, "2024-03-10T10:00:00+00:00"),
+            # No lost-time estimate: T2's figure stays R2's 30 minutes.
+            survey("R3", "csat", "T2", 9, "2024-03-08T11:00:00+00:00", "2024-03-08T10:00:00+00:00"),
+            survey("R4", "nps", "", 10, "2024-03-10T10:00:00+00:00", "2024-03-10T09:00:00+00:00"),
+            # Sent and never answered: C1's csat surveys of March are 3 answered of 4.
+            survey("R6", "csat", "T1", None, "", "2024-03-20T10:00:00+00:00"),
+            # C2's one answer, on T4 (Thursday 7 March 10:00 in New York): 30 minutes lost.
+            survey(
+                "R5",
+                "csat",
+                "T4",
+                10,
+                "2024-03-07T15:00:00+00:00",
+                "2024-03-07T14:00:00+00:00",
+                client_id="C2",
+                lost_time_minutes=30.0,
+            ),
         ],
     },
 }

@@ -9,9 +9,11 @@ save full-page screenshots under the test's temporary folder.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -324,6 +326,156 @@ def test_ticket_volume_equals_tickets_opened(built: Built) -> None:
     assert built.query(
         "select month, tickets_opened from fct_client_months where client_id = 'C1' order by 1"
     ) == [(MARCH, 2), (APRIL, 1)]
+
+
+# --- experience insight ---------------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    """A page's text without its markup, cells and paragraphs apart, whitespace
+    collapsed."""
+    spaced = re.sub(r"</?(?:td|th|tr|p|li|h\d)\b[^>]*>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+def _part(page: str, element_id: str, end: str) -> str:
+    """The page from the element with `element_id` to the first `end` after it."""
+    part = page[page.rindex("<", 0, page.index(f'id="{element_id}"')) :]
+    return part[: part.index(end)]
+
+
+def test_the_response_rate_and_low_confidence_marks(built: Built) -> None:
+    # C1's March: csat surveys R1, R2, R3 answered and R6 not, 3 of 4; nps R4, 1 of 1;
+    # 4 of 5 in all. Below 90 % (the fixture's setting) a judged verdict is low
+    # confidence: happiness and follow-up (csat, 75 %), not nps (100 %).
+    page = built.page("2024-03", "C1.html")
+    shown = {s: (v, t) for s, v, t in figures(page)}
+    assert shown["fct_client_months.response_rate_pct"] == ("80.0", "80 %")
+    assert shown["fct_client_months.surveys_sent"] == ("5", "5")
+    assert shown["fct_client_months.csat_surveys_answered"] == ("3", "3")
+    assert _text(_part(page, "response-rate", "</p>")).endswith(
+        "80 % of 5 surveys sent this month answered (csat 3 of 4, nps 1 of 1)."
+    )
+    targets = _part(page, "xla-targets", "</table>").split("<tr>")[2:]
+    assert [("low confidence" in row, _text(row).split(" ")[0]) for row in targets] == [
+        (True, "Happiness"),
+        (False, "Net"),
+        (False, "Average"),
+        (True, "Negative"),
+    ]
+    assert "fewer than 90 % of the surveys sent were answered" in page
+    assert "No survey was sent this month." in built.page("2024-04", "C1.html")
+
+
+def test_where_experience_hurts_most(built: Built) -> None:
+    # Gold targets happiness 30. T1 (P3, hardware, phone) 3, losing 90; T2 (P2,
+    # network, email) 5, losing 30, and 9; both E1's, team service_desk. The team: 1
+    # promoter and 2 detractors of 3 = -33.3, 63.3 short x 3 = 190. T1's groups: -100,
+    # 130 x 1 = 130, by dimension; T2's: 0, 30 x 2 = 60.
+    rows = built.query(
+        "select impact_rank, dimension, dimension_value, csat_responses,"
+        " round(happiness_impact, 6), lost_minutes from fct_xla_hotspots"
+        " where client_id = 'C1' and month = '2024-03-01' order by impact_rank"
+    )
+    assert rows == [
+        (1, "team", "service_desk", 3, 190.0, 120.0),
+        (2, "category", "hardware", 1, 130.0, 90.0),
+        (3, "channel", "phone", 1, 130.0, 90.0),
+        (4, "priority", "P3", 1, 130.0, 90.0),
+        (5, "category", "network", 2, 60.0, 30.0),
+        (6, "channel", "email", 2, 60.0, 30.0),
+        (7, "priority", "P2", 2, 60.0, 30.0),
+    ]
+    page = built.page("2024-03", "C1.html")
+    section = _part(page, "hotspots", "</section>")
+    assert "Tickets of team service desk hurt most: 3 answers at happiness -33.3, 63.3 points" in (
+        _text(section)
+    )
+    table = _part(section, "hotspots-table", "</table>").split("<tr>")[2:]
+    assert [_text(row) for row in table] == [
+        "team service desk 3 -33.3 63.3 190 2 h 1 h",
+        "category hardware 1 -100 130 130 1 h 30 m 1 h 30 m",
+        "channel phone 1 -100 130 130 1 h 30 m 1 h 30 m",
+    ]
+    # April has no answers: nothing hurts.
+    assert "No group of tickets fell short" in built.page("2024-04", "C1.html")
+
+
+def test_the_share_of_lost_time_the_worst_tickets_carry(built: Built) -> None:
+    # C1's March: T1 90 and T2 30 minutes (R3 gave none); the worst 1 of 2 carries 90 of
+    # 120, 75 %. The MSP's March adds C2's T4 (30): the worst 1 of 3, 90 of 150, 60 %.
+    assert built.query(
+        "select scope, client_id, answered_tickets, worst_tickets, lost_minutes,"
+        " worst_lost_minutes, worst_share_pct from fct_lost_time_concentration"
+        " where month = '2024-03-01' order by scope, client_id"
+    ) == [
+        ("client", "C1", 2, 1, 120.0, 90.0, 75.0),
+        ("client", "C2", 1, 1, 30.0, 30.0, 100.0),
+        ("msp", None, 3, 1, 150.0, 90.0, 60.0),
+    ]
+    assert _text(_part(built.page("2024-03", "C1.html"), "lost-time-concentration", "</p>")) == (
+        "The worst 10 % of the tickets with a time-lost "
+        "estimate, 1 of 2, lost 1 h 30 m of the month's 2 h: 75 %. Across all our clients, "
+        "the worst 10 % of tickets (1 of 3) carried 60 %."
+    )
+    assert "No answer this month estimated the time lost." in built.page("2024-04", "C1.html")
+
+
+def test_the_tier_percentile_or_too_few_peers(built: Built, tmp_path: Path) -> None:
+    # C1 is the only gold client: one peer with each figure, fewer than the 5 needed.
+    assert built.query(
+        "select metric, peers, percentile from fct_client_month_peer_benchmarks"
+        " where client_id = 'C1' and month = '2024-03-01' order by metric"
+    ) == [
+        ("avg_lost_time_minutes", 1, None),
+        ("happiness", 1, None),
+        ("nps", 1, None),
+        ("sla_attainment_pct", 1, None),
+    ]
+    table = _part(built.page("2024-03", "C1.html"), "peer-benchmarks", "</table>")
+    assert _text(table).count("too few peers: 1 gold client with a figure, 5 needed") == 4
+    # With five gold clients, happiness at the 62.5th percentile reads as such.
+    changed = _copy_of(
+        built.folder.warehouse,
+        tmp_path / "w",
+        "update fct_client_month_peer_benchmarks set peers = 5, percentile = 62.5"
+        " where client_id = 'C1' and month = '2024-03-01' and metric = 'happiness'",
+    )
+    build_reports(tmp_path / "r", warehouse=changed, months=[MARCH])
+    table = _part(
+        (tmp_path / "r" / "2024-03" / "C1.html").read_text(encoding="utf-8"),
+        "peer-benchmarks",
+        "</table>",
+    )
+    rows = [_text(row) for row in table.split("<tr>")[2:]]
+    assert rows[0] == (
+        "Happiness (csat) -33.3 better than 62.5 % of the other 4 gold clients with a figure"
+        " (5 in all)"
+    )
+    assert rows[1].endswith("too few peers: 1 gold client with a figure, 5 needed")
+
+
+def test_a_review_is_rendered_again_when_a_hotspot_changes(built: Built, tmp_path: Path) -> None:
+    build_reports(tmp_path / "a", warehouse=built.folder.warehouse)
+    changed = _copy_of(
+        built.folder.warehouse,
+        tmp_path / "w",
+        "update fct_xla_hotspots set lost_minutes = 95 where client_id = 'C1'"
+        " and month = '2024-03-01' and impact_rank = 2",
+    )
+    after = build_reports(tmp_path / "b", warehouse=changed, previous=tmp_path / "a")
+    assert after.rendered == 1
+    assert _carried(after, tmp_path / "a") == {"2024-04/C1.html", "2024-04/C2.html"}
+    assert "1 h 35 m" in (tmp_path / "b" / "2024-03" / "C1.html").read_text(encoding="utf-8")
+    # The MSP's concentration is on every review of its month.
+    msp = _copy_of(
+        built.folder.warehouse,
+        tmp_path / "w2",
+        "update fct_lost_time_concentration set worst_share_pct = 61 where scope = 'msp'"
+        " and month = '2024-04-01'",
+    )
+    after = build_reports(tmp_path / "c", warehouse=msp, previous=tmp_path / "a")
+    assert _carried(after, tmp_path / "a") == {"2024-03/C1.html"}
 
 
 # --- breaches and the closed loop -----------------------------------------------------

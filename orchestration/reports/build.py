@@ -39,8 +39,10 @@ from orchestration.publish import closed_months
 from orchestration.reports import charts
 from orchestration.reports.facts import ClientMonth, Facts, Row, read_facts
 from orchestration.reports.wording import (
+    NO_FIGURE,
     breach_reason,
     day_and_time,
+    duration,
     hours,
     local,
     long_date,
@@ -81,6 +83,23 @@ XLA_METRICS = (
     ),
 )
 COMPARATORS = {">=": "≥", "<=": "≤"}
+# Each XLA metric's low-confidence flag in `fct_client_months`, and the survey whose
+# response rate it was judged on.
+LOW_CONFIDENCE = {
+    "happiness": ("happiness_is_low_confidence", "csat"),
+    "nps": ("nps_is_low_confidence", "nps"),
+    "avg_lost_time_minutes": ("lost_time_is_low_confidence", "csat"),
+    "negative_follow_up_pct": ("follow_up_is_low_confidence", "csat"),
+}
+# The metrics a review compares with the tier's other clients: metric of
+# `fct_client_month_peer_benchmarks`, label, and how its value reads.
+BENCHMARK_METRICS: tuple[tuple[str, str, Callable[[float | None], str]], ...] = (
+    ("happiness", "Happiness (csat)", score),
+    ("nps", "Net promoter score", score),
+    ("avg_lost_time_minutes", "Average time lost per ticket (minutes)", number),
+    ("sla_attainment_pct", "SLA attainment, all clocks", percent),
+)
+DIMENSIONS = ("category", "channel", "priority", "team")
 
 
 def page_name(client_id: str) -> str:
@@ -160,6 +179,19 @@ FOLLOW_UP_STATES = {
     "still_due": ("not yet, still due", "open"),
     "not_followed_up": ("not followed up", "missed"),
 }
+
+
+def hotspot_group(dimension: str, value: str | None) -> str:
+    """A hotspot's group of tickets in words: `category network`, `priority P2`, `team
+    service desk`, `no team`."""
+    if value is None or value == "(none)":
+        return f"no {dimension}"
+    return f"{dimension} {value.replace('_', ' ')}"
+
+
+def _minutes(value: float | None) -> str:
+    """Minutes as hours and minutes, a dash for none."""
+    return NO_FIGURE if value is None else duration(value)
 
 
 def page_counts(statuses: list[MonthStatus]) -> dict[str, int]:
@@ -266,9 +298,49 @@ class ReportBuilder:
                     ),
                     "min_responses": target["min_responses"] if target else None,
                     "status": row[status_column] or "no target",
+                    **self._confidence(row, metric),
                 }
             )
-        return {"sla": sla, "xla": xla}
+        return {"sla": sla, "xla": xla, "surveys": self._surveys(row)}
+
+    def _confidence(self, row: Row, metric: str) -> dict[str, Any]:
+        """The response rate an XLA metric was judged on, and whether it is too low to
+        trust the verdict (`fct_client_months.<metric>_is_low_confidence`)."""
+        flag_column, survey = LOW_CONFIDENCE[metric]
+        rate_column = f"{survey}_response_rate_pct"
+        if rate_column not in row:
+            return {"rate": None, "low_confidence": False}
+        return {
+            "rate": Figure(
+                row[rate_column], percent(row[rate_column]), f"fct_client_months.{rate_column}"
+            ),
+            "low_confidence": bool(row.get(flag_column)),
+        }
+
+    def _surveys(self, row: Row) -> dict[str, Any] | None:
+        """The month's surveys sent and answered, in all and per type; None when the
+        build has no response rates."""
+        if "surveys_sent" not in row:
+            return None
+
+        def figure(column: str, fmt: Callable[[Any], str]) -> Figure:
+            return Figure(row[column], fmt(row[column]), f"fct_client_months.{column}")
+
+        return {
+            "sent": figure("surveys_sent", str),
+            "answered": figure("surveys_answered", str),
+            "rate": figure("response_rate_pct", percent),
+            "by_type": [
+                {
+                    "name": survey,
+                    "sent": figure(f"{survey}_surveys_sent", str),
+                    "answered": figure(f"{survey}_surveys_answered", str),
+                }
+                for survey in ("csat", "nps")
+                if row[f"{survey}_surveys_sent"]
+            ],
+            "low_confidence_below": self.facts.settings.get("low_confidence_response_rate_pct"),
+        }
 
     def _policies(self, key: ClientMonth) -> list[dict[str, Any]]:
         return [
@@ -489,6 +561,96 @@ class ReportBuilder:
             (counted if clock["stopped_at"] is not None else running).append(item)
         return {"counted": counted, "running": running}
 
+    def _hotspots(self, key: ClientMonth) -> list[dict[str, Any]]:
+        """The groups of tickets where the experience hurt most this month, worst first."""
+
+        def figure(spot: Row, column: str, fmt: Callable[[Any], str]) -> Figure:
+            return Figure(spot[column], fmt(spot[column]), f"fct_xla_hotspots.{column}")
+
+        return [
+            {
+                "group": hotspot_group(spot["dimension"], spot["dimension_value"]),
+                "responses": figure(spot, "csat_responses", str),
+                "happiness": figure(spot, "happiness", score),
+                "target": score(spot["happiness_target"]),
+                "has_target": spot["happiness_target"] is not None,
+                "gap": figure(spot, "happiness_gap", number),
+                "impact": figure(spot, "happiness_impact", number),
+                "lost": figure(spot, "lost_minutes", duration),
+                "lost_responses": spot["lost_time_responses"],
+                "average": figure(spot, "avg_lost_time_minutes", _minutes),
+            }
+            for spot in self.facts.hotspots.get(key, [])
+        ]
+
+    def _concentration(self, key: ClientMonth) -> dict[str, Any]:
+        """The share of the month's lost time its worst 10 % of tickets carried, for the
+        client and over every client of the MSP."""
+
+        def read(row: Row | None) -> dict[str, Any] | None:
+            if row is None or not row["answered_tickets"]:
+                return None
+
+            def figure(column: str, fmt: Callable[[Any], str]) -> Figure:
+                source = f"fct_lost_time_concentration.{column}"
+                return Figure(row[column], fmt(row[column]), source)
+
+            return {
+                "tickets": figure("answered_tickets", str),
+                "worst": figure("worst_tickets", str),
+                "lost": figure("lost_minutes", duration),
+                "worst_lost": figure("worst_lost_minutes", duration),
+                "share": figure("worst_share_pct", percent),
+                "any_lost": row["worst_share_pct"] is not None,
+            }
+
+        return {
+            "client": read(self.facts.concentration.get(key)),
+            "msp": read(self.facts.msp_concentration.get(key[1])),
+        }
+
+    def _benchmarks(self, key: ClientMonth, tier: str) -> list[dict[str, Any]]:
+        """Each compared metric's percentile among the tier's clients that month, or why
+        there is none."""
+        rows = self.facts.benchmarks.get(key, {})
+        found = []
+        for metric, label, fmt in BENCHMARK_METRICS:
+            row = rows.get(metric)
+            if row is None:
+                continue
+            peers = int(row["peers"])
+            percentile = row["percentile"]
+            if row["metric_value"] is None:
+                standing = "no figure this month"
+            elif percentile is None:
+                standing = (
+                    f"too few peers: {peers} {tier} client{'s' if peers != 1 else ''} with a "
+                    f"figure, {row['peer_min_clients']} needed"
+                )
+            else:
+                standing = None
+            found.append(
+                {
+                    "label": label,
+                    "value": Figure(
+                        row["metric_value"],
+                        fmt(row["metric_value"]),
+                        "fct_client_month_peer_benchmarks.metric_value",
+                    ),
+                    "percentile": Figure(
+                        percentile,
+                        percent(percentile),
+                        "fct_client_month_peer_benchmarks.percentile",
+                    ),
+                    "peers": Figure(
+                        row["peers"], str(row["peers"]), "fct_client_month_peer_benchmarks.peers"
+                    ),
+                    "others": peers - 1,
+                    "standing": standing,
+                }
+            )
+        return found
+
     def _negatives(self, key: ClientMonth, timezone: str | None) -> list[dict[str, Any]]:
         found = []
         for response in self.facts.negatives.get(key, []):
@@ -568,8 +730,9 @@ class ReportBuilder:
 
     def page_key(self, client_id: str, month: date) -> str:
         """A digest of everything the review of a client-month shows: its rows and its
-        trend's, the client, its tier's targets and peers, its breaches, answers, effort
-        and restatements, and the code that draws it. `as_of` counts only where the page
+        trend's, the client, its tier's targets and peers, its breaches, answers, effort,
+        hotspots, lost-time concentration (its own and the MSP's) and standing among its
+        peers, its restatements, and the code that draws it. `as_of` counts only where the page
         tells it as part of a figure: a month still running, or a clock still running."""
         key = (client_id, month)
         row = self.facts.client_months[key]
@@ -604,6 +767,11 @@ class ReportBuilder:
             "breaches": breaches,
             "negatives": self.facts.negatives.get(key, []),
             "effort_tickets": self.facts.effort_tickets.get(key, []),
+            "hotspots": self.facts.hotspots.get(key, []),
+            "concentration": self.facts.concentration.get(key),
+            "msp_concentration": self.facts.msp_concentration.get(month),
+            "benchmarks": self.facts.benchmarks.get(key, {}),
+            "low_confidence_below": self.facts.settings.get("low_confidence_response_rate_pct"),
             "history_start": self.facts.history_start,
             "as_of": self.facts.as_of if tells_as_of else None,
             "restatements": self._restatement_notes(client_id, month),
@@ -645,6 +813,9 @@ class ReportBuilder:
             breaches=self._breaches(key, timezone),
             negatives=self._negatives(key, timezone),
             effort=self._effort(key),
+            hotspots=self._hotspots(key),
+            concentration=self._concentration(key),
+            benchmarks=self._benchmarks(key, tier),
             fmt={"percent": percent, "score": score, "month": month_name},
         )
 

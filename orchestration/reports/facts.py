@@ -35,8 +35,13 @@ REQUIRED_TABLES = (
     "fct_client_month_reviews",
     "fct_client_month_effort_tickets",
     "fct_client_month_priorities",
+    "fct_xla_hotspots",
+    "fct_lost_time_concentration",
+    "fct_client_month_peer_benchmarks",
     "publication_holds",
 )
+# How many hotspots a review lists: the groups that hurt most.
+HOTSPOTS_SHOWN = 3
 
 
 class MissingTables(Exception):
@@ -60,6 +65,14 @@ class Facts:
     negatives: dict[ClientMonth, list[Row]] = field(default_factory=dict)
     reviews: dict[ClientMonth, Row] = field(default_factory=dict)
     effort_tickets: dict[ClientMonth, list[Row]] = field(default_factory=dict)
+    # The groups that hurt most, best first; a month's lost-time concentration, the
+    # client's and the MSP's (by month); each metric's standing among the tier's peers.
+    hotspots: dict[ClientMonth, list[Row]] = field(default_factory=dict)
+    concentration: dict[ClientMonth, Row] = field(default_factory=dict)
+    msp_concentration: dict[date, Row] = field(default_factory=dict)
+    benchmarks: dict[ClientMonth, dict[str, Row]] = field(default_factory=dict)
+    # The MSP's settings (msp_settings.csv as the build loaded it), by name.
+    settings: dict[str, str] = field(default_factory=dict)
 
     def months(self) -> list[date]:
         """Every month with a client-month row, oldest first."""
@@ -113,6 +126,31 @@ order by client_id, month, responded_at, response_id
 EFFORT_TICKETS_SQL = """
 select * from fct_client_month_effort_tickets
 order by client_id, month, effort_rank
+"""
+
+
+# The first HOTSPOTS_SHOWN groups of each client-month that fall short of the target
+# or lost time: a group that hurts nothing is no hotspot.
+HOTSPOTS_SQL = f"""
+select * from (
+    select
+        *,
+        row_number() over (partition by client_id, month order by impact_rank) as shown_rank
+    from fct_xla_hotspots
+    where coalesce(happiness_impact, 0) > 0 or lost_minutes > 0
+)
+where shown_rank <= {HOTSPOTS_SHOWN}
+order by client_id, month, impact_rank
+"""
+
+CONCENTRATION_SQL = """
+select * from fct_lost_time_concentration
+order by scope, client_id, month
+"""
+
+BENCHMARKS_SQL = """
+select * from fct_client_month_peer_benchmarks
+order by client_id, month, metric
 """
 
 
@@ -212,6 +250,22 @@ def read_facts(warehouse: Path) -> Facts:
             for row in _records(con, "select * from fct_client_month_reviews")
         }
         facts.effort_tickets = _grouped(_records(con, EFFORT_TICKETS_SQL))
+        facts.hotspots = _grouped(_records(con, HOTSPOTS_SQL))
+        for row in _records(con, CONCENTRATION_SQL):
+            if row["scope"] == "msp":
+                facts.msp_concentration[row["month"]] = row
+            else:
+                facts.concentration[(row["client_id"], row["month"])] = row
+        for row in _records(con, BENCHMARKS_SQL):
+            key = (row["client_id"], row["month"])
+            facts.benchmarks.setdefault(key, {})[row["metric"]] = row
+        if "msp_settings" in relations:
+            facts.settings = {
+                str(name): str(value)
+                for name, value in con.execute(
+                    f"select setting, value from {relations['msp_settings']}"
+                ).fetchall()
+            }
     finally:
         con.close()
     return facts
