@@ -108,6 +108,12 @@ def _problems(extract: Extract, row: dict[str, str]) -> list[str]:
     for earlier, later in extract.ordered:
         if earlier in typed and later in typed and typed[later] < typed[earlier]:
             problems.append(f"{later} before {earlier}")
+    for group in extract.together:
+        given = [name for name in group.columns if row[name]]
+        if given and len(given) < len(group.columns):
+            problems.append(f"{', '.join(given)} without the rest of {group.columns}")
+        if not given:
+            problems += [f"{group.absent} without {n}" for n in group.absent_needs if not row[n]]
     return problems
 
 
@@ -219,7 +225,8 @@ def test_each_row_lands_in_the_file_of_its_utc_day(small: tuple[Path, GenerateSu
         "tickets": ("updated_at",),
         "ticket_events": ("occurred_at",),
         "timeslips": ("updated_at",),
-        "surveys": ("follow_up_at", "responded_at"),  # a follow-up is a new version
+        # A follow-up is a new version; a survey never answered is in the file of its day sent.
+        "surveys": ("follow_up_at", "responded_at", "sent_at"),
     }
     for name, columns in stamp_of.items():
         seen: set[tuple[str, str]] = set()
@@ -260,6 +267,52 @@ def test_answer_key_names_what_is_in_the_data(small: tuple[Path, GenerateSummary
         else:
             assert subject.startswith(anomaly["engineer_id"] + "|")
         assert anomaly["detail"]
+
+
+def test_unanswered_surveys_and_the_planted_survey_cases(
+    small: tuple[Path, GenerateSummary],
+) -> None:
+    """Surveys sent and not answered carry `sent_at` alone and ids of their own; a csat
+    one is sent when its ticket closed. The low-rate client answers fewer than 20 % of
+    its csat surveys, every other client at least 20 %; the hurting clients' answers on
+    the hurting category are all negative, with at least 90 minutes lost."""
+    root, _ = small
+    key = json.loads((root / "answer_key.json").read_text(encoding="utf-8"))
+    cases = key["survey_cases"]
+    surveys = {r["response_id"]: r for r in _records(root, "surveys")}
+    tickets = _latest_tickets(root)
+    unanswered = [r for r in surveys.values() if not r["responded_at"]]
+    assert {r["survey_type"] for r in unanswered} == {"csat", "nps"}
+    for row in unanswered:
+        assert re.fullmatch(r"U\d{6}", row["response_id"])
+        assert row["sent_at"] and not any(
+            row[c] for c in ("score", "comment", "lost_time_minutes", "follow_up_at")
+        )
+        if row["survey_type"] == "csat":
+            assert _instant(row["sent_at"]) == _instant(tickets[row["ticket_id"]]["closed_at"])
+    assert all(re.fullmatch(r"R\d{6}", r["response_id"]) for r in surveys.values() if r["score"])
+    sent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in surveys.values():
+        if row["survey_type"] == "csat":
+            sent[row["client_id"]][0] += 1
+            sent[row["client_id"]][1] += bool(row["responded_at"])
+    low = cases["low_response_rate"]["client_id"]
+    assert key["client_profiles"][low] == "happy"
+    assert sent[low][1] >= 10 and sent[low][1] / sent[low][0] < 0.2
+    others = {c: a / n for c, (n, a) in sent.items() if c != low and a >= 10}
+    assert others and min(others.values()) >= 0.2
+    hurting = cases["category_that_hurts"]
+    assert hurting and all(key["client_profiles"][c["client_id"]] == "normal" for c in hurting)
+    hurt = [
+        r
+        for r in surveys.values()
+        if r["score"]
+        and r["survey_type"] == "csat"
+        and {"client_id": r["client_id"], "category": tickets[r["ticket_id"]]["category"]}
+        in hurting
+    ]
+    assert hurt
+    assert all(int(r["score"]) <= 6 and float(r["lost_time_minutes"]) >= 90 for r in hurt)
 
 
 def test_fast_profiles_are_inside_their_sla_on_the_calendar_clock(

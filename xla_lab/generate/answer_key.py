@@ -2,14 +2,17 @@
 timeslip are tagged on its entry and recorded as its row is written; those of an
 engineer (an excessive day, slowdown weeks, a month billed exactly to target or heaped
 on half hours, a week-long ticket) are confirmed at the end against the rows actually
-written, judged as the rule judges them.
+written, judged as the rule judges them. Also the planted survey cases: the client with
+a low response rate and from when, and the client whose answers on one category hurt.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from xla_lab.generate.calendars import utc_date
 from xla_lab.generate.reference import end_date
+from xla_lab.generate.surveys import HURTING_CATEGORY
 from xla_lab.generate.timeslips import Desk, Entry, hundredths
 
 OUTLIER_RATIO, OUTLIER_FLOOR_HOURS = 5, 4  # the effort_outlier rule's thresholds
@@ -157,4 +160,14 @@ class AnswerKey:
             "timeslip_anomalies": sorted(
                 self.anomalies, key=lambda a: (a["rule_id"], a["subject_id"], a["detail"])
             ),
+            "survey_cases": {
+                "low_response_rate": {
+                    "client_id": self.low_rate_client,
+                    "from": utc_date(self.low_rate_from).isoformat(),
+                },
+                "category_that_hurts": [
+                    {"client_id": client_id, "category": HURTING_CATEGORY}
+                    for client_id in self.hurting_clients
+                ],
+            },
         }

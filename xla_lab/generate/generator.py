@@ -33,13 +33,23 @@ from xla_lab.generate.reference import (
     end_date,
     write_reference_files,
 )
-from xla_lab.generate.surveys import Response, csat_response, nps_wave
+from xla_lab.generate.surveys import (
+    HURTING_CATEGORY,
+    LOW_RATE_MONTHS,
+    Response,
+    Unanswered,
+    csat_response,
+    hurt,
+    nps_wave,
+    unanswered_csat,
+)
 from xla_lab.generate.tickets import (
     EFFORT_CAP_MINUTES,
     LifecycleBuilder,
     TicketLife,
     TicketSpec,
     sample_arrivals,
+    silent_feed_client,
 )
 from xla_lab.generate.timeslips import Desk, Entry, Incident, WorkItem, hundredths
 
@@ -58,6 +68,11 @@ MONTHLY_INCIDENTS = (
 # Entered well after the work: the work must be early enough to land inside the period.
 LATE_KINDS = ("late_entry", "bulk_backfill")
 ENGINEERS_AT_SCALE_1 = 25
+# The client whose feed stops: its tickets created in the period's last days (its local
+# dates) never reach the extracts, nor their events or surveys, so the warehouse has a
+# silent feed to report. The engineers' timeslips on them still arrive, as the work was
+# done. Every other row, id and planted anomaly is as it would be without it.
+FEED_STOP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -77,7 +92,8 @@ class _Bucket:
 
     def __init__(self) -> None:
         self.tickets: list[tuple[tuple, tuple[str, ...]]] = []
-        self.ticket_events: list[tuple[tuple, tuple[str, ...]]] = []
+        # None: an event of a ticket never delivered, numbered but not written.
+        self.ticket_events: list[tuple[tuple, tuple[str, ...] | None]] = []
         self.timeslips: list[tuple[tuple, tuple[str, ...]]] = []
         self.surveys: list[tuple[tuple, tuple[str, ...]]] = []
 
@@ -150,6 +166,10 @@ class _Simulation(Assignment, AnswerKey):
         self.team_heaping: dict[tuple[str, str], list[int]] = {}
         self.pair_hours: dict[tuple[str, str], int] = {}  # hundredths, written entries
         self.ticket_group: dict[str, tuple[str, str]] = {}
+        self.silent_client = silent_feed_client(ref.clients, start, self.end)
+        self.unanswered_seq = 0
+        self._plant_survey_cases(start, months)
+        self.undelivered: set[str] = set()  # tickets of the stopped feed
 
     # -- the run ------------------------------------------------------------------------
 
@@ -175,6 +195,8 @@ class _Simulation(Assignment, AnswerKey):
             for spec in specs:
                 self.ticket_seq += 1
                 life = self.builder.build(f"T{self.ticket_seq:06d}", spec, rng)
+                if self._feed_stopped(spec):
+                    self.undelivered.add(life.ticket_id)
                 self._emit_ticket(life)
                 self._register_work(life, rng)
                 self._emit_csat(life, rng)
@@ -270,9 +292,22 @@ class _Simulation(Assignment, AnswerKey):
                 if life.closed is not None and "outside_ticket_life" in desk.habits:
                     desk.closed_items.append(item)
 
+    def _feed_stopped(self, spec: TicketSpec) -> bool:
+        """Whether the ticket is the silent client's, created after its feed stopped."""
+        client = spec.client
+        if client.client_id != self.silent_client:
+            return False
+        stop = self.end - timedelta(days=FEED_STOP_DAYS)
+        return self.zones[client.timezone].local_date(spec.created) >= stop
+
     def _emit_ticket(self, life: TicketLife) -> None:
         """One tickets row per UTC day the ticket changed (its end-of-day state), and
-        every event in the file of its own UTC day."""
+        every event in the file of its own UTC day; nothing for a ticket never delivered."""
+        if life.ticket_id in self.undelivered:
+            # Its events keep their places in the numbering, so every other event keeps its id.
+            for seq, (ts, *_) in enumerate(life.events):
+                self._bucket(ts).ticket_events.append(((ts, life.ticket_id, seq), None))
+            return
         spec = life.spec
         zone = self.zones[spec.client.timezone]
         created = zone.iso(spec.created)
@@ -327,17 +362,50 @@ class _Simulation(Assignment, AnswerKey):
     def _lead(self, client: Client) -> str:
         return self.ref.leads.get(client.region) or self.ref.engineers[0].engineer_id
 
+    def _plant_survey_cases(self, start: date, months: int) -> None:
+        """Choose the low-response-rate client (the busiest happy client under contract
+        from the start) and the two clients with a category that hurts (the busiest
+        normal ones besides the client whose feed stops); see `surveys`."""
+
+        def busiest(profile: str, besides: set[str | None]) -> str | None:
+            """The busiest client of the profile under contract all along, if any."""
+            candidates = [
+                c
+                for c in self.ref.clients
+                if c.profile == profile
+                and c.contract_start <= start
+                and c.contract_end is None
+                and c.client_id not in besides
+            ]
+            if not candidates:
+                return None
+            return min(candidates, key=lambda c: (-c.volume_share, c.client_id)).client_id
+
+        self.low_rate_client = busiest("happy", set())
+        self.low_rate_from = utc_ts(end_date(start, max(0, months - LOW_RATE_MONTHS)))
+        first = busiest("normal", {self.silent_client})
+        second = busiest("normal", {self.silent_client, first})
+        self.hurting_clients = tuple(c for c in (first, second) if c is not None)
+
     def _emit_csat(self, life: TicketLife, rng: random.Random) -> None:
         client = life.spec.client
-        response = csat_response(
-            life,
-            self.zones[client.timezone],
-            self.ref.calendars[client.calendar_id],
-            self._lead(client),
-            rng,
-        )
+        zone = self.zones[client.timezone]
+        calendar = self.ref.calendars[client.calendar_id]
+        response = csat_response(life, zone, calendar, self._lead(client), rng)
         if response is not None:
+            hurts = client.client_id in self.hurting_clients
+            if hurts and life.spec.category == HURTING_CATEGORY:
+                hurting = random.Random(f"xla|{self.seed}|hurts|{life.ticket_id}")
+                hurt(response, zone, calendar, self._lead(client), hurting)
             self._emit_response(response)
+        low_rate = (
+            client.client_id == self.low_rate_client
+            and life.closed is not None
+            and life.closed >= self.low_rate_from
+        )
+        unanswered = random.Random(f"xla|{self.seed}|unanswered|{life.ticket_id}")
+        for survey in unanswered_csat(life, response is not None, low_rate, unanswered):
+            self._emit_unanswered(survey)
 
     def _emit_nps(self, label: str, month_first: date, not_before: int) -> None:
         rng = random.Random(f"xla|{self.seed}|nps|{label}")
@@ -347,7 +415,7 @@ class _Simulation(Assignment, AnswerKey):
                 continue
             if client.contract_end is not None and client.contract_end < month_last:
                 continue
-            for response in nps_wave(
+            responses, unanswered = nps_wave(
                 client,
                 self.zones[client.timezone],
                 self.ref.calendars[client.calendar_id],
@@ -355,13 +423,31 @@ class _Simulation(Assignment, AnswerKey):
                 month_first,
                 not_before,
                 rng,
-            ):
+            )
+            for response in responses:
                 self._emit_response(response)
+            for survey in unanswered:
+                self._emit_unanswered(survey)
+
+    def _emit_unanswered(self, u: Unanswered) -> None:
+        """A survey sent and never answered, in the file of the UTC day it was sent; ids
+        of their own (`U000001`), so the answers keep theirs."""
+        if u.sent >= self.period_end:
+            return
+        self.unanswered_seq += 1
+        if u.ticket_id in self.undelivered:
+            return
+        survey_id = f"U{self.unanswered_seq:06d}"
+        sent = self.zones[u.client.timezone].iso(u.sent)
+        row = (survey_id, u.survey_type, u.ticket_id, u.client.client_id, u.contact_id, sent)
+        self._bucket(u.sent).surveys.append(((u.sent, survey_id), row + ("",) * 7))
 
     def _emit_response(self, r: Response) -> None:
         if r.responded >= self.period_end:
             return
         self.response_seq += 1
+        if r.ticket_id in self.undelivered:
+            return  # its number stays taken, so every other response keeps its id
         response_id = f"R{self.response_seq:06d}"
         zone = self.zones[r.client.timezone]
         row = [
@@ -499,7 +585,8 @@ class _Simulation(Assignment, AnswerKey):
                     numbered = []
                     for _, row in rows:
                         self.event_seq += 1
-                        numbered.append((f"EV{self.event_seq:07d}", *row))
+                        if row is not None:
+                            numbered.append((f"EV{self.event_seq:07d}", *row))
                     lines = numbered
                 else:
                     lines = [row for _, row in rows]

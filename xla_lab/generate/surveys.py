@@ -2,6 +2,20 @@
 
 Scores follow the client's profile. Negative answers (0-6) are followed up, mostly by the
 end of the next business day in the client's calendar, sometimes late, sometimes never.
+
+Surveys sent and never answered are rows too (`Unanswered`: `sent_at` only): every nps
+invitation nobody answered, and the csat survey of half the closed tickets whose contact
+did not answer (the other half were never surveyed). They are decided apart from every
+answer, so the answered rows are the same with or without them. Two planted cases:
+
+- **Low response rate**: in the period's last `LOW_RATE_MONTHS` months, one happy
+  client's csat survey goes to every closed ticket's contact and to
+  `LOW_RATE_COPIED_CONTACTS` contacts copied on it, who never answer: its csat response
+  rate falls below 20 %, and its targets, judged on as many answers as before, are low
+  confidence.
+- **A category that hurts**: two normal clients' csat answers on `HURTING_CATEGORY`
+  tickets skew low (0-6) and carry hours of lost time, redrawn from a stream of their
+  own, so every other answer stays as it was.
 """
 
 from __future__ import annotations
@@ -39,6 +53,12 @@ LOST_TIME: dict[str, tuple[float, tuple[int, ...], tuple[int, ...]]] = {
     "struggling": (0.6, (30, 45, 60, 90, 120, 180, 240), (2, 2, 3, 3, 2, 1, 1)),
     "watermelon": (0.8, (60, 90, 120, 180, 240, 300), (2, 3, 3, 2, 1, 1)),
 }
+# Of the closed tickets whose contact did not answer, the share surveyed all the same.
+UNANSWERED_SENT_SHARE = 0.5
+LOW_RATE_MONTHS = 3
+LOW_RATE_COPIED_CONTACTS = 2
+HURTING_CATEGORY = "software"
+HURTING_LOST_TIME = ((90, 120, 180, 240, 360, 480), (1, 2, 3, 3, 2, 1))
 FOLLOW_UP_ON_TIME = {"happy": 1.0, "normal": 0.9, "watermelon": 0.92, "struggling": 0.55}
 COMMENT_RATE = 0.4
 HOSTILE_SHARE = 0.12
@@ -60,6 +80,17 @@ class Response:
     follow_up: int | None = None
     follow_up_by: str = ""
     follow_up_outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A survey sent and never answered: a row with `sent_at` and nothing of an answer."""
+
+    survey_type: str
+    ticket_id: str
+    client: Client
+    contact_id: str
+    sent: int
 
 
 def _score(rng: random.Random, mix: tuple[float, float, float]) -> int:
@@ -152,6 +183,57 @@ def csat_response(
     return response
 
 
+def unanswered_csat(
+    life: TicketLife, answered: bool, low_rate: bool, rng: random.Random
+) -> list[Unanswered]:
+    """The csat surveys of a closed ticket nobody answered: the contact's, for a share of
+    the tickets it did not answer (all of them for the low-rate client), and for the
+    low-rate client those of the contacts copied on the ticket. `rng` is the ticket's
+    own stream, apart from the answers'."""
+    client = life.spec.client
+    if life.closed is None or not life.spec.contact_id:
+        return []
+    surveys: list[Unanswered] = []
+    if not answered and (low_rate or rng.random() < UNANSWERED_SENT_SHARE):
+        surveys.append(
+            Unanswered("csat", life.ticket_id, client, life.spec.contact_id, life.closed)
+        )
+    if low_rate:
+        others = [
+            client.contact_id(n)
+            for n in range(1, client.contacts + 1)
+            if client.contact_id(n) != life.spec.contact_id
+        ]
+        copied = sorted(rng.sample(others, min(LOW_RATE_COPIED_CONTACTS, len(others))))
+        surveys += [
+            Unanswered("csat", life.ticket_id, client, contact, life.closed) for contact in copied
+        ]
+    return surveys
+
+
+def hurt(
+    response: Response,
+    zone: Zone,
+    calendar: BusinessCalendar,
+    lead: str,
+    rng: random.Random,
+) -> None:
+    """Skew a csat answer on the hurting category low, with hours of lost time. `rng` is
+    the ticket's own stream: a new negative is followed up as the client's others are."""
+    score = min(response.score, _score(rng, (1.0, 0.0, 0.0)))
+    minutes, weights = HURTING_LOST_TIME
+    lost = rng.choices(minutes, weights=weights)[0]
+    response.lost_time = max(lost, response.lost_time or 0)
+    if score == response.score:
+        return
+    was_negative = response.score <= 6
+    response.score = score
+    response.comment = _comment(rng, score)
+    if not was_negative:
+        profile = response.client.profile
+        _follow_up(response, zone, calendar, lead, FOLLOW_UP_ON_TIME[profile], rng)
+
+
 def nps_wave(
     client: Client,
     zone: Zone,
@@ -160,8 +242,9 @@ def nps_wave(
     month_first: date,
     not_before: int,
     rng: random.Random,
-) -> list[Response]:
-    """A quarterly relationship survey: sent on the fifth business day of the month."""
+) -> tuple[list[Response], list[Unanswered]]:
+    """A quarterly relationship survey: sent on the fifth business day of the month; the
+    answers, and the invitations nobody answered."""
     day = month_first - timedelta(days=1)
     for _ in range(5):
         day = calendar.next_open_day(day)
@@ -176,7 +259,13 @@ def nps_wave(
         # Enough answers every wave for the nps target to be judged.
         answering = max(answering, min(count, 6))
     responses: list[Response] = []
-    for number in rng.sample(contacts, answering):
+    answerers = rng.sample(contacts, answering)
+    silent = [
+        Unanswered("nps", "", client, client.contact_id(number), sent)
+        for number in contacts
+        if number not in answerers
+    ]
+    for number in answerers:
         delay = min(8 * 24 * HOUR, max(2 * HOUR, int(36 * HOUR * rng.lognormvariate(0, 0.8))))
         score = _score(rng, SCORE_MIX["nps"][client.profile])
         response = Response(
@@ -193,4 +282,4 @@ def nps_wave(
         if score <= 6 and rng.random() < 0.6:
             _follow_up(response, zone, calendar, lead, 0.7, rng)
         responses.append(response)
-    return sorted(responses, key=lambda r: (r.responded, r.contact_id))
+    return sorted(responses, key=lambda r: (r.responded, r.contact_id)), silent

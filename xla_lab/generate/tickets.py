@@ -107,6 +107,22 @@ class Clock:
         return self.zone.to_ts(local)
 
 
+def silent_feed_client(clients: list[Client], start: date, end: date) -> str | None:
+    """The client whose tickets stop arriving before the period ends: the busiest
+    `normal` client under contract the whole period (the first by id among equals), so
+    that its silence stands out from its own baseline. None when there is none."""
+    candidates = [
+        c
+        for c in clients
+        if c.profile == "normal"
+        and c.contract_start <= start
+        and (c.contract_end is None or c.contract_end >= end - timedelta(days=1))
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (-c.volume_share, c.client_id)).client_id
+
+
 def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson draw (Knuth's method; daily means here are small)."""
     if mean <= 0:
