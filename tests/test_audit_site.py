@@ -90,6 +90,41 @@ RULES = [
 ]
 
 
+SLA_COLUMNS = (
+    "ticket_id varchar, client_id varchar, timezone varchar, metric varchar, priority varchar, "
+    "target_minutes integer, due_at timestamptz, stopped_at timestamptz, "
+    "target_used_pct double, minutes_left bigint, risk_band varchar"
+)
+HOSTILE_TICKET = "T<b>9</b>"
+# C001 (New York): T1 breached 60 minutes over its 240, due 15:00 UTC = 10:00 EST; T2 at
+# risk, 12 of 60 minutes left; T3 on track and T4 stopped are not listed. C002 (London):
+# T5 due 12:00 UTC in July = 13:00 BST. The hostile client's zone is unknown: UTC.
+SLA_ROWS = [
+    ("T1", "C001", "America/New_York", "resolution", "P2", 240, "2026-01-30 15:00:00+00",
+     None, 125.0, -60, "breached"),
+    ("T2", "C001", "America/New_York", "first_response", "P2", 60, "2026-01-30 15:12:00+00",
+     None, 80.0, 12, "at_risk"),
+    ("T3", "C001", "America/New_York", "resolution", "P3", 480, "2026-02-02 15:00:00+00",
+     None, 40.0, 288, "on_track"),
+    ("T4", "C001", "America/New_York", "resolution", "P3", 480, "2026-02-02 15:00:00+00",
+     "2026-01-29 15:00:00+00", None, None, None),
+    ("T5", "C002", "Europe/London", "resolution", "P1", 240, "2026-07-01 12:00:00+00",
+     None, 90.0, 24, "at_risk"),
+    (HOSTILE_TICKET, HOSTILE_CLIENT, "Mars/Olympus", "resolution", "P4", 1000,
+     "2026-01-31 08:00:00+00", None, 75.5, 245, "at_risk"),
+]  # fmt: skip
+FEED_COLUMNS = (
+    "client_id varchar, extract varchar, last_row_date date, as_of_date date, "
+    "silent_business_days integer, baseline_rows bigint, baseline_daily_rows double, "
+    "is_silent boolean"
+)
+FEEDS = [
+    ("C001", "tickets", "2026-01-23", "2026-02-01", 5, 128, 6.4, True),
+    ("C001", "surveys", "2026-01-20", "2026-02-01", 8, 10, 0.5, False),
+    ("C002", "tickets", "2026-01-30", "2026-02-01", 0, 40, 2.0, False),
+]
+
+
 def _survey_frame() -> pd.DataFrame:
     """Two survey rows accepted by the ingest, one of them breaking the suite."""
     extract = EXTRACTS["surveys"]
@@ -138,6 +173,14 @@ def _write_warehouse(path: Path) -> None:
             "'psa' as source_system, 'tickets_20260120.csv' as source_file, "
             "7::bigint as source_line, timestamptz '2026-01-20 09:00:00+00' as updated_at, "
             "'client_id C404 is not in clients.csv' as reason"
+        )
+        con.execute(f"create table fct_ticket_sla ({SLA_COLUMNS})")
+        con.executemany(
+            f"insert into fct_ticket_sla values ({', '.join('?' * len(SLA_ROWS[0]))})", SLA_ROWS
+        )
+        con.execute(f"create table fct_feed_silences ({FEED_COLUMNS})")
+        con.executemany(
+            f"insert into fct_feed_silences values ({', '.join('?' * len(FEEDS[0]))})", FEEDS
         )
     finally:
         con.close()
@@ -516,6 +559,14 @@ def test_missing_tables_and_a_missing_warehouse_are_said_not_failed(
         gx_docs=None,
     )
     assert "no warehouse was built" in (tmp_path / "b" / "quarantine.html").read_text()
+    assert "No SLA clocks in this build: there is no table fct_ticket_sla" in (
+        tmp_path / "a" / "clocks.html"
+    ).read_text(encoding="utf-8")
+    assert "No SLA clocks in this build: no warehouse was built" in (
+        tmp_path / "b" / "clocks.html"
+    ).read_text(encoding="utf-8")
+    index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    assert "No feed watch in this build: there is no table fct_feed_silences" in index
     assert "No held tickets in this build" in (tmp_path / "a" / "quarantine.html").read_text()
 
 
@@ -564,6 +615,79 @@ def test_long_tables_show_their_first_rows_and_say_so(
     page = (tmp_path / "s" / "quarantine.html").read_text(encoding="utf-8")
     assert "Showing the first 2 of 3 rows" in page
     assert "line 1" in page and "line 2" in page and "line 3" not in page
+
+
+def _clock_rows(page: str, client: str) -> list[list[str]]:
+    """The cells of a client's table of clocks, as text."""
+    start = page.index(f"Client <code>{client}</code>")
+    table = page[start : page.index("</table>", start)]
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr><td.*?</tr>", table)
+    ]
+
+
+def test_silent_feeds_read_as_findings_on_the_console_not_as_a_failure() -> None:
+    silent = results.CheckResult(
+        "no_client_feed_is_silent", "fct_feed_silences", "warn", False, 2, detail="Got 2"
+    )
+    assert silent.line() == (
+        "warn  no_client_feed_is_silent on fct_feed_silences: 2 silent feeds, "
+        "named on the auditors' site"
+    )
+    one = results.CheckResult("no_client_feed_is_silent", "fct_feed_silences", "warn", False, 1)
+    assert "1 silent feed," in one.line()
+    passed = results.CheckResult("no_client_feed_is_silent", "fct_feed_silences", "warn", True)
+    assert passed.line() == "warn  no_client_feed_is_silent on fct_feed_silences: passed"
+
+
+def test_clocks_at_risk_are_listed_by_client_least_time_left_first(site: Path) -> None:
+    page = (site / "clocks.html").read_text(encoding="utf-8")
+    assert "Breached: 1; at risk: 3." in page
+    # Due in the client's zone: 15:00 UTC in January is 10:00 in New York.
+    assert _clock_rows(page, "C001") == [
+        ["T1", "resolution", "P2", "breached", "240", "125.0", "-60", "2026-01-30 10:00 EST"],
+        ["T2", "first response", "P2", "at risk", "60", "80.0", "12", "2026-01-30 10:12 EST"],
+    ]
+    assert _clock_rows(page, "C002") == [
+        ["T5", "resolution", "P1", "at risk", "240", "90.0", "24", "2026-07-01 13:00 BST"],
+    ]
+    assert "T3" not in page and "T4" not in page  # on track; stopped
+    # A zone the site does not know reads in UTC; hostile ids are text, anchors slugs.
+    assert "2026-01-31 08:00 UTC" in page and html.escape(HOSTILE_TICKET) in page
+    for _, attributes in _tags(site / "clocks.html"):
+        for name in ("id", "href"):
+            value = attributes.get(name) or ""
+            if value.startswith(("client-", "#client-")):
+                assert re.fullmatch(r"#?client-[a-z0-9]+(-[a-z0-9]+)*", value), value
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<b class="failed">1</b><a href="clocks.html">running clocks breached</a>' in index
+    assert '<b>3</b><a href="clocks.html">running clocks at risk</a>' in index
+
+
+def test_a_client_with_many_clocks_at_risk_lists_the_first_and_counts_them_all(
+    fixture_data: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site_module, "CLOCKS_PER_CLIENT", 1)
+    build_site(
+        tmp_path / "s", settings=fixture_data, warehouse=fixture_data.build_db, run_id=RUN,
+        gx_docs=None,
+    )  # fmt: skip
+    page = (tmp_path / "s" / "clocks.html").read_text(encoding="utf-8")
+    assert [row[0] for row in _clock_rows(page, "C001")] == ["T1"]
+    assert "Showing the 1 with the least time left of 2." in page
+    assert "Breached: 1; at risk: 3." in page
+
+
+def test_silent_feeds_are_named_on_the_index_with_their_figures(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    feeds = index[index.index('<h2 id="silent-feeds">') : index.index("<h2>Great Expectations")]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r'<tr class="warning">.*?</tr>', feeds)
+    ]
+    assert rows == [["C001", "tickets", "2026-01-23", "5", "6.40", "2026-02-01"]]
+    assert '<b>1</b><a href="#silent-feeds">silent feeds</a>' in index
 
 
 def test_the_warehouse_is_opened_read_only_and_closed(fixture_data: Settings, site: Path) -> None:
@@ -695,6 +819,17 @@ def test_flags_fit_a_laptop_screen_and_filter_without_script(
         assert len(_shown_flags(browser)) == len(FLAGS)
     finally:
         browser.set_window_size(size["width"], size["height"])
+
+
+def test_clocks_at_risk_and_silent_feeds_in_chromium(
+    browser: Any, site: Path, tmp_path: Path
+) -> None:
+    text = load_page(browser, site / "clocks.html")
+    assert "Client C001 (America/New_York): 1 breached, 1 at risk" in text
+    assert HOSTILE_TICKET in text and HOSTILE_CLIENT in text
+    browser.save_screenshot(str(tmp_path / "clocks.png"))
+    assert (tmp_path / "clocks.png").stat().st_size > 10_000
+    assert "C001 tickets 2026-01-23 5 6.40 2026-02-01" in load_page(browser, site / "index.html")
 
 
 def test_quarantine_history_and_data_docs_in_chromium(browser: Any, site: Path) -> None:

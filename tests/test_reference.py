@@ -103,7 +103,7 @@ def test_only_the_contract_columns_take_the_documented_defaults(tmp_path: Path) 
         {"setting": "sla_at_risk_pct", "value": "75"},
         {"setting": "peer_min_clients", "value": "5"},
         {"setting": "silent_feed_business_days", "value": "3"},
-        {"setting": "silent_feed_min_daily_rows", "value": "1"},
+        {"setting": "silent_feed_min_daily_rows", "value": "2"},
     ]
     shipped = snapshot.take(DEFAULT_SEEDS_DIR)
     assert taken.sources["value_map.csv"] == shipped.sources["value_map.csv"]

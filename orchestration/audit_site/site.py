@@ -5,10 +5,12 @@ each check's pass/fail over the latest runs), `flags.html` (the flags by rule wi
 rule's meaning, then every flagged timeslip with its evidence and waiver, filtered by
 rule, engineer and client with radio buttons and CSS alone, and the client-months
 held), `quarantine.html` (every rejected landing row, and the tickets held for want of
-their client), `flags.csv` (every column of every flag), and `gx/` (the Great
-Expectations Data Docs). No JavaScript, no request to anything outside the folder;
-every piece of text from data is escaped by Jinja's autoescape, and every id, attribute
-value and CSS selector made from data is a slug.
+their client), `clocks.html` (the SLA clocks still running at as_of that are at risk or
+breached, by client), `flags.csv` (every column of every flag), and `gx/` (the Great
+Expectations Data Docs). The index also names the silent feeds. No JavaScript, no
+request to anything outside the folder; every piece of text from data is escaped by
+Jinja's autoescape, and every id, attribute value and CSS selector made from data is a
+slug.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -48,6 +51,11 @@ QUARANTINE_COLUMNS = ("file_name", "line_number", "reason", "raw_line", "extract
 HELD_TABLE = "held_tickets"
 # The reference seed of the timeslip rules: each rule's meaning (`description`).
 RULES_TABLE = "timeslip_rules"
+# The SLA clocks, and the feeds of each client and extract (`is_silent`).
+SLA_TABLE = "fct_ticket_sla"
+FEEDS_TABLE = "fct_feed_silences"
+# Clocks at risk shown per client, least time left first; the page counts the rest.
+CLOCKS_PER_CLIENT = 50
 # Flag columns the page leaves to flags.csv and the published warehouse (the evidence
 # states the measure and its threshold in words); the page shows those it lays out (see
 # `FlagRow`) and lists any other with the evidence.
@@ -658,6 +666,199 @@ def _restatements_page(
     }
 
 
+@dataclass(frozen=True)
+class RiskClock:
+    """A running SLA clock at risk or breached, as the clocks page shows it."""
+
+    ticket: str
+    metric: str
+    priority: str
+    band: str  # `breached` or `at_risk`
+    target: str  # minutes
+    used: str  # percent of the target, one decimal
+    left: str  # minutes; negative once over target
+    due: str  # in the client's time zone
+
+
+@dataclass(frozen=True)
+class ClientClocks:
+    """One client's running clocks at risk or breached: counted all, the first shown."""
+
+    client: str
+    timezone: str
+    anchor: str  # a slug of the client id
+    breached: int
+    at_risk: int
+    clocks: tuple[RiskClock, ...]
+
+    @property
+    def total(self) -> int:
+        return self.breached + self.at_risk
+
+    @property
+    def hidden(self) -> int:
+        """The client's clocks at risk or breached that the page does not list."""
+        return self.total - len(self.clocks)
+
+
+@dataclass
+class ClocksAtRisk:
+    """The running clocks at risk or breached, by client, or why there are none."""
+
+    clients: list[ClientClocks] = field(default_factory=list)
+    missing: str = ""  # why the clocks could not be read
+
+    @property
+    def breached(self) -> int:
+        return sum(c.breached for c in self.clients)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(c.at_risk for c in self.clients)
+
+
+def _local_moment(value: Any, zone: str) -> str:
+    """An instant to the minute in an IANA time zone: `2026-01-30 14:00 GMT`; in UTC
+    when the zone is unknown."""
+    if not isinstance(value, datetime):
+        return as_text(value)
+    at = value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    except (ZoneInfoNotFoundError, ValueError):
+        return _moment(at)
+
+
+_RISK_COUNTS = """
+    select
+        client_id,
+        max(timezone) as timezone,
+        count(*) filter (where risk_band = 'breached') as breached,
+        count(*) filter (where risk_band = 'at_risk') as at_risk
+    from {relation}
+    where risk_band in ('at_risk', 'breached')
+    group by client_id
+    order by client_id
+"""
+_RISK_CLOCKS = """
+    select client_id, ticket_id, metric, priority, risk_band, target_minutes,
+        target_used_pct, minutes_left, due_at, timezone
+    from (
+        select
+            *,
+            row_number() over (
+                partition by client_id order by minutes_left, ticket_id, metric
+            ) as n
+        from {relation}
+        where risk_band in ('at_risk', 'breached')
+    ) as ranked
+    where n <= {limit}
+    order by client_id, n
+"""
+
+
+def _clocks_at_risk(warehouse: Path | None) -> ClocksAtRisk:
+    """The running clocks at risk or breached of the built warehouse, read-only: every
+    client's counts and its first `CLOCKS_PER_CLIENT`, least time left first."""
+    found = ClocksAtRisk()
+    if warehouse is None:
+        found.missing = "not built: the run was refused for its reference data"
+        return found
+    if not warehouse.exists():
+        found.missing = f"no warehouse was built ({warehouse.name} does not exist)"
+        return found
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        relation = _relation(con, SLA_TABLE)
+        columns = _columns(con, relation) if relation else set()
+        if relation is None or "risk_band" not in columns:
+            found.missing = f"there is no table {SLA_TABLE} with risk bands in this build"
+            return found
+        counts = con.execute(_RISK_COUNTS.format(relation=relation)).fetchall()
+        rows = con.execute(
+            _RISK_CLOCKS.format(relation=relation, limit=int(CLOCKS_PER_CLIENT))
+        ).fetchall()
+    finally:
+        con.close()
+    by_client: dict[str, list[RiskClock]] = {}
+    for client, ticket, metric, priority, band, target, used, left, due, zone in rows:
+        by_client.setdefault(as_text(client), []).append(
+            RiskClock(
+                ticket=as_text(ticket),
+                metric=as_text(metric).replace("_", " "),
+                priority=as_text(priority),
+                band=as_text(band),
+                target=as_text(target),
+                used="" if used is None else f"{used:.1f}",
+                left=as_text(left),
+                due=_local_moment(due, as_text(zone)),
+            )
+        )
+    anchors = _slugs(as_text(client) for client, *_ in counts)
+    found.clients = [
+        ClientClocks(
+            client=as_text(client),
+            timezone=as_text(zone),
+            anchor=anchors[as_text(client)],
+            breached=int(breached),
+            at_risk=int(at_risk),
+            clocks=tuple(by_client.get(as_text(client), [])),
+        )
+        for client, zone, breached, at_risk in counts
+    ]
+    return found
+
+
+def _relation(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The quoted `schema.table` of a table of the build (the default schema first)."""
+    row = con.execute(
+        "select table_schema from information_schema.tables"
+        " where table_catalog = current_database() and table_name = ?"
+        " order by table_schema <> 'main', table_schema limit 1",
+        [name],
+    ).fetchone()
+    return f'"{row[0]}"."{name}"' if row else None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    cursor = con.execute(f"select * from {relation} limit 0")
+    return {column[0] for column in cursor.description}
+
+
+@dataclass(frozen=True)
+class SilentFeed:
+    """A client's extract without rows for longer than its baseline allows."""
+
+    client: str
+    extract: str
+    last_row_date: str
+    silent_business_days: str
+    baseline_daily_rows: str
+    as_of_date: str
+
+
+def _silent_feeds(feeds: WarehouseTable) -> list[SilentFeed]:
+    """The silent feeds of `fct_feed_silences`, by client and extract."""
+    found = []
+    for record in _records(feeds, feeds.rows):
+        if record.get("is_silent") is not True:
+            continue
+        baseline = record.get("baseline_daily_rows")
+        found.append(
+            SilentFeed(
+                client=as_text(record.get("client_id")),
+                extract=as_text(record.get("extract")),
+                last_row_date=as_text(record.get("last_row_date")),
+                silent_business_days=as_text(record.get("silent_business_days")),
+                baseline_daily_rows=(
+                    f"{baseline:.2f}" if isinstance(baseline, int | float) else as_text(baseline)
+                ),
+                as_of_date=as_text(record.get("as_of_date")),
+            )
+        )
+    return found
+
+
 def build_site(
     out_dir: Path,
     *,
@@ -694,8 +895,11 @@ def build_site(
             QUARANTINE_TABLE: (("file_name", "line_number"), MAX_ROWS),
             HELD_TABLE: (("client_id", "ticket_id"), MAX_ROWS),
             RULES_TABLE: (("rule_id",), None),
+            FEEDS_TABLE: (("client_id", "extract"), None),
         },
     )
+    clocks = _clocks_at_risk(None if refused else warehouse)
+    feeds = tables[FEEDS_TABLE]
     flags = tables[FLAGS_TABLE]
     _flags_first(flags)
     holds = tables[HOLDS_TABLE]
@@ -730,6 +934,9 @@ def build_site(
                 "quarantine": quarantine,
                 "held": held,
                 "docs_about": docs_about,
+                "clocks": clocks,
+                "feeds": feeds,
+                "silent_feeds": _silent_feeds(feeds),
             },
         ),
         "history.html": (
@@ -767,6 +974,10 @@ def build_site(
             },
         ),
     }
+    pages["clocks.html"] = (
+        "clocks.html.j2",
+        {"clocks": clocks, "per_client": CLOCKS_PER_CLIENT},
+    )
     pages["restatements.html"] = (
         "restatements.html.j2",
         _restatements_page(

@@ -38,6 +38,9 @@ NOT_RUN = "not run: a model it tests was not built"
 # What a failed check with no failing rows is called, where "FAILED" would mislead: an
 # extract whose newest file is old is stale, not broken.
 FAILED_WORDS = {"freshness": "stale"}
+# Failed warn checks that report findings for the MSP to look into, not broken rows: the
+# console counts them in words (singular, plural) and says where they are named.
+FINDING_WORDS = {"no_client_feed_is_silent": ("silent feed", "silent feeds")}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,13 @@ class CheckResult:
         return self.severity == "error" and not self.passed
 
     def line(self) -> str:
+        if not self.passed and self.check_name in FINDING_WORDS:
+            one, many = FINDING_WORDS[self.check_name]
+            found = f"{self.failing_count} {one if self.failing_count == 1 else many}"
+            return (
+                f"{self.severity:5} {self.check_name} on {self.target}: {found}, "
+                "named on the auditors' site"
+            )
         state = (
             "passed"
             if self.passed

@@ -165,7 +165,7 @@ MSP_SETTINGS: dict[str, MspSetting] = {
         MspSetting(
             "silent_feed_min_daily_rows",
             (),
-            "1",
+            "2",
             "A client's extract is watched for silence only when its trailing baseline "
             "(the 20 business days before the silence) averages more than this many rows "
             "a business day.",
