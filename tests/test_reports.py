@@ -434,12 +434,14 @@ def test_the_tier_percentile_or_too_few_peers(built: Built, tmp_path: Path) -> N
     ]
     table = _part(built.page("2024-03", "C1.html"), "peer-benchmarks", "</table>")
     assert _text(table).count("too few peers: 1 gold client with a figure, 5 needed") == 4
-    # With five gold clients, happiness at the 62.5th percentile reads as such.
+    # With five gold clients, happiness at the 62.5th percentile reads as such; the
+    # worst of them (0) and the best (100) read as worse and better than all the others.
     changed = _copy_of(
         built.folder.warehouse,
         tmp_path / "w",
-        "update fct_client_month_peer_benchmarks set peers = 5, percentile = 62.5"
-        " where client_id = 'C1' and month = '2024-03-01' and metric = 'happiness'",
+        "update fct_client_month_peer_benchmarks set peers = 5, percentile = case metric"
+        " when 'happiness' then 62.5 when 'nps' then 0 else 100 end"
+        " where client_id = 'C1' and month = '2024-03-01' and metric <> 'sla_attainment_pct'",
     )
     build_reports(tmp_path / "r", warehouse=changed, months=[MARCH])
     table = _part(
@@ -452,7 +454,11 @@ def test_the_tier_percentile_or_too_few_peers(built: Built, tmp_path: Path) -> N
         "Happiness (csat) -33.3 better than 62.5 % of the other 4 gold clients with a figure"
         " (5 in all)"
     )
-    assert rows[1].endswith("too few peers: 1 gold client with a figure, 5 needed")
+    assert rows[1] == (
+        "Net promoter score +100 worse than all the other 4 gold clients with a figure (5 in all)"
+    )
+    assert rows[2].endswith("better than all the other 4 gold clients with a figure (5 in all)")
+    assert rows[3].endswith("too few peers: 1 gold client with a figure, 5 needed")
 
 
 def test_a_review_is_rendered_again_when_a_hotspot_changes(built: Built, tmp_path: Path) -> None:

@@ -44,9 +44,9 @@ msp_settings as (
 
 low_confidence as (
 
-    select cast(setting_value as double) as below_response_rate_pct
-    from msp_settings
-    where setting = 'low_confidence_response_rate_pct'
+    {{ msp_setting_values(
+        'msp_settings', [('low_confidence_response_rate_pct', 'double', 'below_response_rate_pct')]
+    ) }}
 
 ),
 

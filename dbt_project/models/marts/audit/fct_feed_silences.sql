@@ -71,15 +71,10 @@ run_parameters as (
 
 settings as (
 
-    select
-        max(
-            case when setting = 'silent_feed_business_days' then cast(setting_value as integer) end
-        ) as silent_business_days_setting,
-        max(
-            case when setting = 'silent_feed_min_daily_rows' then cast(setting_value as double) end
-        ) as min_daily_rows_setting
-
-    from msp_settings
+    {{ msp_setting_values('msp_settings', [
+        ('silent_feed_business_days', 'integer', 'silent_business_days_setting'),
+        ('silent_feed_min_daily_rows', 'double', 'min_daily_rows_setting'),
+    ]) }}
 
 ),
 

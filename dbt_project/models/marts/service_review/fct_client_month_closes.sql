@@ -39,9 +39,7 @@ run_parameters as (
 
 close_after as (
 
-    select cast(setting_value as integer) as business_days
-    from msp_settings
-    where setting = 'period_close_business_days'
+    {{ msp_setting_values('msp_settings', [('period_close_business_days', 'integer', 'business_days')]) }}
 
 ),
 

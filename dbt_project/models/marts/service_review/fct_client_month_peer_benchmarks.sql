@@ -21,15 +21,9 @@ msp_settings as (
 
 ),
 
--- The build's msp_settings carries every setting; 5 stands in should a file lack it.
 peer_minimum as (
 
-    select
-        coalesce(
-            max(case when setting = 'peer_min_clients' then cast(setting_value as integer) end), 5
-        ) as min_clients
-
-    from msp_settings
+    {{ msp_setting_values('msp_settings', [('peer_min_clients', 'integer', 'min_clients')]) }}
 
 ),
 

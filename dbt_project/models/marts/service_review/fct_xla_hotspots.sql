@@ -63,45 +63,19 @@ answers as (
 
 by_dimension as (
 
+    {% for dimension in ['category', 'channel', 'priority', 'team'] -%}
     select
         client_id,
         month,
-        'category' as dimension,
-        category as dimension_value,
+        '{{ dimension }}' as dimension,
+        {{ dimension }} as dimension_value,
         is_promoter,
         is_detractor,
         lost_time_minutes
     from answers
-    union all
-    select
-        client_id,
-        month,
-        'channel' as dimension,
-        channel as dimension_value,
-        is_promoter,
-        is_detractor,
-        lost_time_minutes
-    from answers
-    union all
-    select
-        client_id,
-        month,
-        'priority' as dimension,
-        priority as dimension_value,
-        is_promoter,
-        is_detractor,
-        lost_time_minutes
-    from answers
-    union all
-    select
-        client_id,
-        month,
-        'team' as dimension,
-        team as dimension_value,
-        is_promoter,
-        is_detractor,
-        lost_time_minutes
-    from answers
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor %}
 
 ),
 

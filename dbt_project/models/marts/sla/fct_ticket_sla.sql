@@ -32,9 +32,7 @@ msp_settings as (
 
 at_risk as (
 
-    select cast(setting_value as double) as at_risk_pct
-    from msp_settings
-    where setting = 'sla_at_risk_pct'
+    {{ msp_setting_values('msp_settings', [('sla_at_risk_pct', 'double', 'at_risk_pct')]) }}
 
 ),
 
@@ -50,13 +48,13 @@ running as (
             when clocks.elapsed_minutes > clocks.target_minutes then 'breached'
             when
                 100.0 * clocks.elapsed_minutes / clocks.target_minutes
-                >= coalesce(at_risk.at_risk_pct, 75)
+                >= at_risk.at_risk_pct
                 then 'at_risk'
             else 'on_track'
         end as risk_band
 
     from clocks
-    left join at_risk on 1 = 1
+    cross join at_risk
     where
         clocks.stopped_at is null
         and clocks.policy is not null
