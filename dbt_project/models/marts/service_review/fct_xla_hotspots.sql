@@ -140,7 +140,18 @@ gaps as (
             when happiness_comparator <> '<=' and happiness < happiness_target
                 then happiness_target - happiness
             else 0
-        end as happiness_gap
+        end as happiness_gap,
+        -- Answers x gap, counted in whole points (answers x target - 100 x (promoters -
+        -- detractors)) rather than through the rounded happiness, so that equal impacts
+        -- are equal and rank by their lost minutes.
+        case
+            when happiness_target is null then null
+            when happiness_comparator = '<=' and happiness > happiness_target
+                then 100 * (promoters - detractors) - csat_responses * happiness_target
+            when happiness_comparator <> '<=' and happiness < happiness_target
+                then csat_responses * happiness_target - 100 * (promoters - detractors)
+            else 0
+        end as happiness_impact
 
     from measured
 
@@ -150,11 +161,10 @@ ranked as (
 
     select
         *,
-        csat_responses * happiness_gap as happiness_impact,
         row_number() over (
             partition by client_id, month
             order by
-                coalesce(csat_responses * happiness_gap, 0) desc,
+                coalesce(happiness_impact, 0) desc,
                 coalesce(lost_minutes, 0) desc,
                 dimension asc,
                 dimension_value asc
