@@ -1,7 +1,9 @@
 {#-
     Per client and client-local month of `sent_at`: the surveys sent, how many of them
-    were answered (whenever the answer came), and the response rate, for csat, nps and
-    both. A survey without `sent_at` is in no rate.
+    were answered by the day the month closes (`int_client_months__closes`; to date
+    while it is open, or when the month has no close), and the response rate, for
+    csat, nps and both. A survey without `sent_at` is in no rate. An answer after the
+    close does not count, so a closed month's rate stays as reported.
 -#}
 with
 
@@ -18,24 +20,53 @@ clients as (
 
 ),
 
+closes as (
+
+    select * from {{ ref('int_client_months__closes') }}
+
+),
+
 -- A survey belongs to the month it was sent in the client's time zone.
 localised as (
 
     select
         surveys.client_id,
         surveys.survey_type,
-        surveys.responded_at is not null as is_answered,
         cast(
             {{ dbt.date_trunc(
                 'month',
                 to_local_timestamp('surveys.sent_at', "coalesce(clients.timezone, 'UTC')")
             ) }}
             as date
-        ) as month
+        ) as month,
+        cast(
+            {{ to_local_timestamp('surveys.responded_at', "coalesce(clients.timezone, 'UTC')") }}
+            as date
+        ) as responded_local_date
 
     from surveys
     left join clients
         on surveys.client_id = clients.client_id
+
+),
+
+-- Answered by the close: on or before the local day the sent month closes.
+answered as (
+
+    select
+        localised.client_id,
+        localised.survey_type,
+        localised.month,
+        coalesce(
+            localised.responded_local_date <= coalesce(closes.closes_on, localised.responded_local_date),
+            false
+        ) as is_answered
+
+    from localised
+    left join closes
+        on
+            localised.client_id = closes.client_id
+            and localised.month = closes.month
 
 ),
 
@@ -51,7 +82,7 @@ counted as (
         count(*) as surveys_sent,
         sum(case when is_answered then 1 else 0 end) as surveys_answered
 
-    from localised
+    from answered
     group by client_id, month
 
 ),

@@ -104,8 +104,9 @@ in_contract as (
         as_of_date
 
     from client_dates
+    -- A client without a contract start is under contract from its first record.
     where
-        contract_start <= as_of_date
+        (contract_start is null or contract_start <= as_of_date)
         and (contract_end is null or contract_end >= as_of_date)
 
 ),
@@ -231,7 +232,11 @@ numbered as (
     select
         feeds.*,
         last_day.business_day_number as last_business_day_number,
-        as_of_eve.business_day_number - last_day.business_day_number as silent_business_days
+        -- A row on as_of's own local day leaves no day silent.
+        case
+            when feeds.last_row_date >= feeds.as_of_date then 0
+            else as_of_eve.business_day_number - last_day.business_day_number
+        end as silent_business_days
 
     from feeds
     left join calendar_days as last_day

@@ -62,19 +62,32 @@ ticket_figures as (
 ordered as (
 
     select
-        client_id,
-        month,
-        lost_time_minutes,
+        ticket_figures.client_id,
+        ticket_figures.month,
+        ticket_figures.lost_time_minutes,
         row_number() over (
-            partition by client_id, month order by lost_time_minutes desc, ticket_id asc
+            partition by ticket_figures.client_id, ticket_figures.month
+            order by ticket_figures.lost_time_minutes desc, ticket_figures.ticket_id asc
         ) as client_position,
         row_number() over (
-            partition by month order by lost_time_minutes desc, ticket_id asc, client_id asc
+            partition by ticket_figures.month
+            order by
+                ticket_figures.lost_time_minutes desc,
+                ticket_figures.ticket_id asc,
+                ticket_figures.client_id asc
         ) as msp_position,
-        count(*) over (partition by client_id, month) as client_tickets,
-        count(*) over (partition by month) as msp_tickets
+        count(*) over (
+            partition by ticket_figures.client_id, ticket_figures.month
+        ) as client_tickets,
+        count(*) over (partition by ticket_figures.month) as msp_tickets
 
+    -- The MSP's pool is its clients' months: an answer of a client the reference data
+    -- does not hold, or of a month outside the client's contract, is in neither.
     from ticket_figures
+    inner join client_months
+        on
+            ticket_figures.client_id = client_months.client_id
+            and ticket_figures.month = client_months.month
 
 ),
 
