@@ -296,29 +296,20 @@ def _read_tables(
     rows to read (None: all). Without a warehouse, the run built nothing.
     """
     found = {name: WarehouseTable(name) for name in wanted}
-    if warehouse is None:
+    unbuilt = _unbuilt(warehouse)
+    if warehouse is None or unbuilt:
         for table in found.values():
-            table.missing = "not built: the run was refused for its reference data"
-        return found
-    if not warehouse.exists():
-        for table in found.values():
-            table.missing = f"no warehouse was built ({warehouse.name} does not exist)"
+            table.missing = unbuilt
         return found
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        schemas: dict[str, str] = {}
-        for schema, name in con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_catalog = current_database()"
-            " order by table_schema <> 'main', table_schema"
-        ).fetchall():
-            schemas.setdefault(name, schema)
+        relations = _relations(con)
         for name, (order, limit) in wanted.items():
             table = found[name]
-            if name not in schemas:
+            if name not in relations:
                 table.missing = f"there is no table {name} in this build"
                 continue
-            relation = f'"{schemas[name]}"."{name}"'
+            relation = relations[name]
             table.total = con.execute(f"select count(*) from {relation}").fetchone()[0]
             cursor = con.execute(f"select * from {relation} limit 0")
             table.columns = [column[0] for column in cursor.description]
@@ -329,6 +320,27 @@ def _read_tables(
             table.rows = [list(record) for record in con.execute(sql).fetchall()]
     finally:
         con.close()
+    return found
+
+
+def _unbuilt(warehouse: Path | None) -> str:
+    """Why there is no warehouse to read, or "" when there is one."""
+    if warehouse is None:
+        return "not built: the run was refused for its reference data"
+    if not warehouse.exists():
+        return f"no warehouse was built ({warehouse.name} does not exist)"
+    return ""
+
+
+def _relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each table of the build as its quoted `schema.table`, the default schema first."""
+    found: dict[str, str] = {}
+    for schema, name in con.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_catalog = current_database()"
+        " order by table_schema <> 'main', table_schema"
+    ).fetchall():
+        found.setdefault(name, f'"{schema}"."{name}"')
     return found
 
 
@@ -760,16 +772,12 @@ _RISK_CLOCKS = """
 def _clocks_at_risk(warehouse: Path | None) -> ClocksAtRisk:
     """The running clocks at risk or breached of the built warehouse, read-only: every
     client's counts and its first `CLOCKS_PER_CLIENT`, least time left first."""
-    found = ClocksAtRisk()
-    if warehouse is None:
-        found.missing = "not built: the run was refused for its reference data"
-        return found
-    if not warehouse.exists():
-        found.missing = f"no warehouse was built ({warehouse.name} does not exist)"
+    found = ClocksAtRisk(missing=_unbuilt(warehouse))
+    if warehouse is None or found.missing:
         return found
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        relation = _relation(con, SLA_TABLE)
+        relation = _relations(con).get(SLA_TABLE)
         columns = _columns(con, relation) if relation else set()
         if relation is None or "risk_band" not in columns:
             found.missing = f"there is no table {SLA_TABLE} with risk bands in this build"
@@ -807,17 +815,6 @@ def _clocks_at_risk(warehouse: Path | None) -> ClocksAtRisk:
         for client, zone, breached, at_risk in counts
     ]
     return found
-
-
-def _relation(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    """The quoted `schema.table` of a table of the build (the default schema first)."""
-    row = con.execute(
-        "select table_schema from information_schema.tables"
-        " where table_catalog = current_database() and table_name = ?"
-        " order by table_schema <> 'main', table_schema limit 1",
-        [name],
-    ).fetchone()
-    return f'"{row[0]}"."{name}"' if row else None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
