@@ -93,13 +93,13 @@ LOW_CONFIDENCE = {
 }
 # The metrics a review compares with the tier's other clients: metric of
 # `fct_client_month_peer_benchmarks`, label, and how its value reads.
+BENCHMARKS = "fct_client_month_peer_benchmarks"
 BENCHMARK_METRICS: tuple[tuple[str, str, Callable[[float | None], str]], ...] = (
     ("happiness", "Happiness (csat)", score),
     ("nps", "Net promoter score", score),
     ("avg_lost_time_minutes", "Average time lost per ticket (minutes)", number),
     ("sla_attainment_pct", "SLA attainment, all clocks", percent),
 )
-DIMENSIONS = ("category", "channel", "priority", "team")
 
 
 def page_name(client_id: str) -> str:
@@ -115,6 +115,11 @@ class Figure:
     value: Any
     text: str
     source: str
+
+    @classmethod
+    def of(cls, row: Row, table: str, column: str, fmt: Callable[[Any], str]) -> Figure:
+        """`row[column]` of `table`, shown with `fmt`."""
+        return cls(row[column], fmt(row[column]), f"{table}.{column}")
 
     def __html__(self) -> str:
         exact = "" if self.value is None else repr(self.value)
@@ -311,9 +316,7 @@ class ReportBuilder:
         if rate_column not in row:
             return {"rate": None, "low_confidence": False}
         return {
-            "rate": Figure(
-                row[rate_column], percent(row[rate_column]), f"fct_client_months.{rate_column}"
-            ),
+            "rate": Figure.of(row, "fct_client_months", rate_column, percent),
             "low_confidence": bool(row.get(flag_column)),
         }
 
@@ -324,7 +327,7 @@ class ReportBuilder:
             return None
 
         def figure(column: str, fmt: Callable[[Any], str]) -> Figure:
-            return Figure(row[column], fmt(row[column]), f"fct_client_months.{column}")
+            return Figure.of(row, "fct_client_months", column, fmt)
 
         return {
             "sent": figure("surveys_sent", str),
@@ -565,7 +568,7 @@ class ReportBuilder:
         """The groups of tickets where the experience hurt most this month, worst first."""
 
         def figure(spot: Row, column: str, fmt: Callable[[Any], str]) -> Figure:
-            return Figure(spot[column], fmt(spot[column]), f"fct_xla_hotspots.{column}")
+            return Figure.of(spot, "fct_xla_hotspots", column, fmt)
 
         return [
             {
@@ -592,8 +595,7 @@ class ReportBuilder:
                 return None
 
             def figure(column: str, fmt: Callable[[Any], str]) -> Figure:
-                source = f"fct_lost_time_concentration.{column}"
-                return Figure(row[column], fmt(row[column]), source)
+                return Figure.of(row, "fct_lost_time_concentration", column, fmt)
 
             return {
                 "tickets": figure("answered_tickets", str),
@@ -632,19 +634,9 @@ class ReportBuilder:
             found.append(
                 {
                     "label": label,
-                    "value": Figure(
-                        row["metric_value"],
-                        fmt(row["metric_value"]),
-                        "fct_client_month_peer_benchmarks.metric_value",
-                    ),
-                    "percentile": Figure(
-                        percentile,
-                        percent(percentile),
-                        "fct_client_month_peer_benchmarks.percentile",
-                    ),
-                    "peers": Figure(
-                        row["peers"], str(row["peers"]), "fct_client_month_peer_benchmarks.peers"
-                    ),
+                    "value": Figure.of(row, BENCHMARKS, "metric_value", fmt),
+                    "percentile": Figure.of(row, BENCHMARKS, "percentile", percent),
+                    "peers": Figure.of(row, BENCHMARKS, "peers", str),
                     "others": peers - 1,
                     "standing": standing,
                 }
