@@ -53,18 +53,9 @@ final as (
         cast(negatives_followed_up_on_time as bigint) as negatives_followed_up_on_time,
         cast(csat_comments as bigint) as csat_comments,
         cast(nps_comments as bigint) as nps_comments,
-        case
-            when csat_responses > 0
-                then 100 * cast(csat_promoters - csat_detractors as double) / csat_responses
-        end as happiness,
-        case
-            when nps_responses > 0
-                then 100 * cast(nps_promoters - nps_detractors as double) / nps_responses
-        end as nps,
-        case
-            when negative_responses > 0
-                then 100 * cast(negatives_followed_up_on_time as double) / negative_responses
-        end as negative_follow_up_pct
+        {{ percent_of('csat_promoters - csat_detractors', 'csat_responses') }} as happiness,
+        {{ percent_of('nps_promoters - nps_detractors', 'nps_responses') }} as nps,
+        {{ percent_of('negatives_followed_up_on_time', 'negative_responses') }} as negative_follow_up_pct
 
     from counted
 

@@ -98,18 +98,9 @@ final as (
         cast(nps_surveys_answered as bigint) as nps_surveys_answered,
         cast(surveys_sent as bigint) as surveys_sent,
         cast(surveys_answered as bigint) as surveys_answered,
-        case
-            when csat_surveys_sent > 0
-                then 100 * cast(csat_surveys_answered as double) / csat_surveys_sent
-        end as csat_response_rate_pct,
-        case
-            when nps_surveys_sent > 0
-                then 100 * cast(nps_surveys_answered as double) / nps_surveys_sent
-        end as nps_response_rate_pct,
-        case
-            when surveys_sent > 0
-                then 100 * cast(surveys_answered as double) / surveys_sent
-        end as response_rate_pct
+        {{ percent_of('csat_surveys_answered', 'csat_surveys_sent') }} as csat_response_rate_pct,
+        {{ percent_of('nps_surveys_answered', 'nps_surveys_sent') }} as nps_response_rate_pct,
+        {{ percent_of('surveys_answered', 'surveys_sent') }} as response_rate_pct
 
     from counted
 

@@ -227,14 +227,8 @@ final as (
         nps_is_low_confidence,
         lost_time_is_low_confidence,
         follow_up_is_low_confidence,
-        case
-            when first_response_clocks_stopped > 0
-                then 100 * cast(first_response_clocks_met as double) / first_response_clocks_stopped
-        end as first_response_attainment_pct,
-        case
-            when resolution_clocks_stopped > 0
-                then 100 * cast(resolution_clocks_met as double) / resolution_clocks_stopped
-        end as resolution_attainment_pct,
+        {{ percent_of('first_response_clocks_met', 'first_response_clocks_stopped') }} as first_response_attainment_pct,
+        {{ percent_of('resolution_clocks_met', 'resolution_clocks_stopped') }} as resolution_attainment_pct,
         -- Every clock stopped in the month, both metrics: the one SLA figure of a month
         -- that a chart can set beside its experience (the watermelon quadrant).
         case
@@ -243,14 +237,8 @@ final as (
                     100 * cast(first_response_clocks_met + resolution_clocks_met as double)
                     / (first_response_clocks_stopped + resolution_clocks_stopped)
         end as sla_attainment_pct,
-        case
-            when tickets_resolved > 0
-                then 100 * cast(first_contact_resolutions as double) / tickets_resolved
-        end as first_contact_resolution_pct,
-        case
-            when tickets_resolved > 0
-                then 100 * cast(reopened_tickets as double) / tickets_resolved
-        end as reopen_rate_pct,
+        {{ percent_of('first_contact_resolutions', 'tickets_resolved') }} as first_contact_resolution_pct,
+        {{ percent_of('reopened_tickets', 'tickets_resolved') }} as reopen_rate_pct,
         -- Green outside, red inside: the SLA reads fine while the client's experience
         -- misses its targets. A month without stopped clocks has no SLA verdict to hide
         -- behind, so it is never a watermelon.

@@ -185,9 +185,7 @@ final as (
         cast(ceil(answered_tickets / 10.0) as bigint) as worst_tickets,
         cast(lost_minutes as double) as lost_minutes,
         cast(worst_lost_minutes as double) as worst_lost_minutes,
-        case
-            when lost_minutes > 0 then 100 * cast(worst_lost_minutes as double) / lost_minutes
-        end as worst_share_pct
+        {{ percent_of('worst_lost_minutes', 'lost_minutes') }} as worst_share_pct
 
     from unioned
 
